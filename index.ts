@@ -1,0 +1,14 @@
+/**
+ * Entry point of `pulumi up`: read and validate the stack configuration
+ * (before any resource is declared), then compose the platform.
+ */
+import { TracingPlatform } from "./components/platform";
+import { loadStackConfig } from "./config/load";
+
+const config = loadStackConfig();
+const platform = new TracingPlatform("tracing", { config });
+
+export const namespace = platform.namespace;
+export const caCertPem = platform.caCertPem;
+/** mTLS client certificates for Shop, CRM and MES APIs; private keys are secrets. */
+export const clientCertificates = platform.clientCertificates;
