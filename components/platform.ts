@@ -71,6 +71,12 @@ export class TracingPlatform extends pulumi.ComponentResource {
     for (const app of APPLICATIONS) clientCertificates[app] = { ...pki.clientCertificates[app], caCertPem: pki.caCertPem };
     this.clientCertificates = clientCertificates;
 
+    // --- trace storage: TraceStore (AWS) and Tempo (issue 3) ---
+
+    // --- collector gateway and sampler (issue 4) ---
+
+    // --- Grafana, access and audit (issue 5) ---
+
     this.registerOutputs({ namespace: this.namespace, caCertPem: this.caCertPem, clientCertificates });
   }
 }
