@@ -1,0 +1,57 @@
+/**
+ * "Order lookup" (R2, R9): Support types an order id and sees the order's
+ * traces, plus the recently failed orders. Shown in both organisations.
+ */
+import { Dashboard, DataSourceRef, layout, SCHEMA_VERSION, traceqlSearch } from "./model";
+
+export const ORDER_LOOKUP_UID = "order-lookup";
+
+/** TraceQL for all spans of one order; `$order` is the dashboard's textbox variable. */
+export const ORDER_BY_ID_QUERY = '{ span.order.id = "$order" }';
+/** TraceQL for orders whose traces contain an error. */
+export const FAILED_ORDERS_QUERY = "{ span.order.id != nil && status = error }";
+
+export function orderLookupDashboard(ds: DataSourceRef): Dashboard {
+  return {
+    uid: ORDER_LOOKUP_UID,
+    title: "Order lookup",
+    description: "Find an order's traces by order id; recent failed orders below.",
+    tags: ["orders", "tracing"],
+    editable: false,
+    schemaVersion: SCHEMA_VERSION,
+    time: { from: "now-24h", to: "now" },
+    refresh: "",
+    timezone: "utc",
+    templating: {
+      list: [{ type: "textbox", name: "order", label: "Order id", query: "", current: { text: "", value: "" }, hide: 0 }],
+    },
+    panels: layout([
+      {
+        type: "table",
+        title: "Traces of order $order",
+        description: "Every trace that carries span attribute order.id = $order. Click a trace id to open it.",
+        datasource: ds,
+        targets: [traceqlSearch("A", ds, ORDER_BY_ID_QUERY, 50, "traces")],
+        w: 24,
+        h: 10,
+      },
+      {
+        type: "traces",
+        title: "Order $order: latest trace",
+        datasource: ds,
+        targets: [traceqlSearch("A", ds, ORDER_BY_ID_QUERY, 1, "traces")],
+        w: 24,
+        h: 14,
+      },
+      {
+        type: "table",
+        title: "Recent failed orders",
+        description: "Traces with an order id and at least one span with error status.",
+        datasource: ds,
+        targets: [traceqlSearch("A", ds, FAILED_ORDERS_QUERY, 100, "spans")],
+        w: 24,
+        h: 10,
+      },
+    ]),
+  };
+}
