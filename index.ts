@@ -12,3 +12,6 @@ export const namespace = platform.namespace;
 export const caCertPem = platform.caCertPem;
 /** mTLS client certificates for Shop, CRM and MES APIs; private keys are secrets. */
 export const clientCertificates = platform.clientCertificates;
+/** Trace storage (issue 3): the bucket with Tempo's blocks and archive, Tempo's IRSA role. */
+export const traceBucketName = platform.traceBucketName;
+export const tempoRoleArn = platform.tempoRoleArn;

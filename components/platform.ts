@@ -6,9 +6,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../config/load";
 import { platformFlows } from "../platform/flows";
-import { Application, APPLICATIONS } from "../platform/topology";
+import { Application, APPLICATIONS, TENANTS } from "../platform/topology";
 import { PrivateNetwork } from "./network";
 import { Pki } from "./pki";
+import { Tempo } from "./tempo";
+import { TraceStore } from "./traceStore";
 
 export interface TracingPlatformArgs {
   /** The parsed, validated stack configuration. */
@@ -26,6 +28,14 @@ export class TracingPlatform extends pulumi.ComponentResource {
   public readonly caCertPem: pulumi.Output<string>;
   /** mTLS client material for Shop, CRM and MES APIs (keys are secrets). */
   public readonly clientCertificates: Readonly<Record<Application, ClientCertificateOutput>>;
+  /** S3 bucket holding Tempo's blocks (and, as noncurrent versions, the archive). */
+  public readonly traceBucketName: pulumi.Output<string>;
+  /** IAM role Tempo's service account assumes (IRSA). */
+  public readonly tempoRoleArn: pulumi.Output<string>;
+  /** Tempo's query API (HTTPS, client certificate required) for Grafana. */
+  public readonly tempoQueryUrl: string;
+  /** Tempo's OTLP gRPC endpoint (TLS, client certificate required) for the sampler. */
+  public readonly tempoOtlpGrpcEndpoint: string;
 
   constructor(name: string, args: TracingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracing:platform:TracingPlatform", name, {}, opts);
@@ -72,11 +82,51 @@ export class TracingPlatform extends pulumi.ComponentResource {
     this.clientCertificates = clientCertificates;
 
     // --- trace storage: TraceStore (AWS) and Tempo (issue 3) ---
+    const traceStore = new TraceStore(
+      `${name}-trace-store`,
+      {
+        namespace: cfg.namespace,
+        serviceAccountName: "tempo",
+        archive: cfg.archive,
+        cluster: { oidcProviderArn: cfg.cluster.oidcProviderArn, oidcIssuer: cfg.cluster.oidcIssuer },
+        s3VpcEndpointId: network.s3VpcEndpointId,
+        tenants: Object.values(TENANTS),
+        tags,
+      },
+      child,
+    );
+    const tempo = new Tempo(
+      `${name}-tempo`,
+      {
+        namespace: cfg.namespace,
+        namespaceRef: network.namespace,
+        tlsSecretName: pki.tlsSecrets.tempo,
+        tlsMinVersion: cfg.tls.minVersion,
+        roleArn: traceStore.tempoRoleArn,
+        bucketName: traceStore.bucketName,
+        region,
+        kmsKeyArn: traceStore.kmsKeyArn,
+        retentionDays: cfg.retentionDays,
+        tenantRetentionDays: cfg.tenantRetentionDays,
+        storageClassName: cfg.storageClassName,
+      },
+      child,
+    );
+    this.traceBucketName = traceStore.bucketName;
+    this.tempoRoleArn = traceStore.tempoRoleArn;
+    this.tempoQueryUrl = tempo.queryUrl;
+    this.tempoOtlpGrpcEndpoint = tempo.otlpGrpcEndpoint;
 
     // --- collector gateway and sampler (issue 4) ---
 
     // --- Grafana, access and audit (issue 5) ---
 
-    this.registerOutputs({ namespace: this.namespace, caCertPem: this.caCertPem, clientCertificates });
+    this.registerOutputs({
+      namespace: this.namespace,
+      caCertPem: this.caCertPem,
+      clientCertificates,
+      traceBucketName: this.traceBucketName,
+      tempoRoleArn: this.tempoRoleArn,
+    });
   }
 }
