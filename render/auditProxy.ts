@@ -19,8 +19,12 @@ export interface TlsFiles {
 export interface AuditProxyOptions {
   /** Address to listen on; keep it on loopback so only containers of the pod reach it. @default "127.0.0.1" */
   readonly listenAddress?: string;
-  /** TLS port the data sources use. */
-  readonly listenPort: number;
+  /**
+   * One TLS listener per tenant set: the port a data source uses fixes the
+   * X-Scope-OrgID sent to Tempo, whatever the caller sent (R9), so the
+   * Support organisation's data source cannot widen its tenant.
+   */
+  readonly routes: readonly { readonly port: number; readonly tenant: string }[];
   /** Server certificate of the listener, and the CA that client certificates must chain to. */
   readonly serverTls: TlsFiles;
   /** Tempo's `host:port` (what nginx connects to). */
@@ -45,7 +49,8 @@ export interface AuditProxyOptions {
 export const AUDIT_FIELDS: readonly (readonly [name: string, variable: string, numeric: boolean])[] = [
   ["time", "$time_iso8601", false],
   ["user", "$http_x_grafana_user", false],
-  ["tenant", "$http_x_scope_orgid", false],
+  ["tenant", "$audit_tenant", false],
+  ["requested_tenant", "$http_x_scope_orgid", false],
   ["method", "$request_method", false],
   ["uri", "$request_uri", false],
   ["status", "$status", true],
@@ -69,12 +74,48 @@ function checkPath(what: string, value: string): string {
 export function renderAuditProxyConfig(o: AuditProxyOptions): string {
   const protocols = (o.tlsProtocols ?? ["TLSv1.2", "TLSv1.3"]).join(" ");
   const run = checkPath("runDir", o.runDir.replace(/\/+$/, ""));
-  const listen = `${checkPath("listenAddress", o.listenAddress ?? "127.0.0.1")}:${o.listenPort}`;
+  const address = checkPath("listenAddress", o.listenAddress ?? "127.0.0.1");
+  if (o.routes.length === 0) throw new Error("audit proxy: at least one route is required");
+  if (new Set(o.routes.map((r) => r.port)).size !== o.routes.length) throw new Error("audit proxy: route ports must differ");
+  for (const r of o.routes) {
+    if (!/^[a-z][a-z0-9-]*(\|[a-z][a-z0-9-]*)*$/.test(r.tenant)) throw new Error(`audit proxy: tenant ${JSON.stringify(r.tenant)} must be tenant names joined by |`);
+  }
   const upstream = checkPath("upstream", o.upstream);
   const name = checkPath("upstreamServerName", o.upstreamServerName);
   const s = o.serverTls;
   const u = o.upstreamTls;
   for (const [what, path] of Object.entries({ auditLogPath: o.auditLogPath, ...s, ...u })) checkPath(what, path);
+  const server = (listen: string, tenant: string) => `  server {
+    listen ${listen} ssl;
+    set $audit_tenant "${tenant}";
+    ssl_certificate ${s.cert};
+    ssl_certificate_key ${s.key};
+    ssl_protocols ${protocols};
+    # Only holders of a certificate from the stack's CA (Grafana) may use the proxy.
+    ssl_client_certificate ${s.ca};
+    ssl_verify_client on;
+
+    access_log ${o.auditLogPath} audit;
+
+    location / {
+      proxy_pass https://${upstream};
+      proxy_http_version 1.1;
+      proxy_set_header Host ${name};
+      proxy_set_header Connection "";
+      proxy_set_header X-Scope-OrgID $audit_tenant;
+      proxy_ssl_certificate ${u.cert};
+      proxy_ssl_certificate_key ${u.key};
+      proxy_ssl_trusted_certificate ${u.ca};
+      proxy_ssl_verify on;
+      proxy_ssl_verify_depth 2;
+      proxy_ssl_name ${name};
+      proxy_ssl_server_name on;
+      proxy_ssl_protocols ${protocols};
+      proxy_ssl_session_reuse on;
+      proxy_read_timeout ${o.readTimeoutSeconds ?? 120}s;
+      proxy_buffering off;
+    }
+  }`;
   return `# Rendered by render/auditProxy.ts: the Grafana pod's audit proxy to Tempo (R10, R11).
 worker_processes 1;
 pid ${run}/nginx.pid;
@@ -95,35 +136,7 @@ http {
   log_format audit escape=json '${auditLogFormat()}';
   access_log off;
 
-  server {
-    listen ${listen} ssl;
-    ssl_certificate ${s.cert};
-    ssl_certificate_key ${s.key};
-    ssl_protocols ${protocols};
-    # Only holders of a certificate from the stack's CA (Grafana) may use the proxy.
-    ssl_client_certificate ${s.ca};
-    ssl_verify_client on;
-
-    access_log ${o.auditLogPath} audit;
-
-    location / {
-      proxy_pass https://${upstream};
-      proxy_http_version 1.1;
-      proxy_set_header Host ${name};
-      proxy_set_header Connection "";
-      proxy_ssl_certificate ${u.cert};
-      proxy_ssl_certificate_key ${u.key};
-      proxy_ssl_trusted_certificate ${u.ca};
-      proxy_ssl_verify on;
-      proxy_ssl_verify_depth 2;
-      proxy_ssl_name ${name};
-      proxy_ssl_server_name on;
-      proxy_ssl_protocols ${protocols};
-      proxy_ssl_session_reuse on;
-      proxy_read_timeout ${o.readTimeoutSeconds ?? 120}s;
-      proxy_buffering off;
-    }
-  }
+${o.routes.map((r) => server(`${address}:${r.port}`, r.tenant)).join("\n")}
 }
 `;
 }

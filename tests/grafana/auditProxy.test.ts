@@ -90,7 +90,7 @@ function startTempo(pki: Pki, certName: string, port: number, received: Received
     (req, res) => {
       received.url = req.url;
       received.tenant = req.headers["x-scope-orgid"] as string | undefined;
-      received.clientCn = (req.socket as import("tls").TLSSocket).getPeerCertificate().subject?.CN;
+      received.clientCn = String((req.socket as import("tls").TLSSocket).getPeerCertificate().subject?.CN);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ traces: [], metrics: {} }));
     },
@@ -133,15 +133,19 @@ describe("audit proxy in real nginx", () => {
   const servers: https.Server[] = [];
   let pki: Pki;
 
-  async function startProxy(name: string, upstreamPort: number): Promise<{ port: number; auditLog: string }> {
+  async function startProxy(name: string, upstreamPort: number): Promise<{ port: number; widePort: number; auditLog: string }> {
     const dir = path.join(tmp, name);
     fs.mkdirSync(path.join(dir, "run"), { recursive: true, mode: 0o777 });
     fs.chmodSync(path.join(dir, "run"), 0o777);
     const port = await freePort();
+    const widePort = await freePort();
     const auditLog = path.join(dir, "queries.log");
     const errorLog = path.join(dir, "error.log");
     const conf = renderAuditProxyConfig({
-      listenPort: port,
+      routes: [
+        { port, tenant: "orders" },
+        { port: widePort, tenant: "orders|platform" },
+      ],
       serverTls: { cert: pki.file("grafana.crt"), key: pki.file("grafana.key"), ca: pki.file("ca.crt") },
       upstream: `127.0.0.1:${upstreamPort}`,
       upstreamServerName: "tempo.test",
@@ -155,7 +159,8 @@ describe("audit proxy in real nginx", () => {
     const proc = spawn(NGINX!, ["-e", errorLog, "-c", confFile, "-p", dir, "-g", "daemon off;"], { stdio: "ignore" });
     procs.push(proc);
     await waitForPort(port, proc, errorLog);
-    return { port, auditLog };
+    await waitForPort(widePort, proc, errorLog);
+    return { port, widePort, auditLog };
   }
 
   beforeAll(() => {
@@ -217,6 +222,27 @@ describe("audit proxy in real nginx", () => {
     expect(byId.status).toBe(200);
     const records = await readRecords(proxy.auditLog, 2);
     expect(records[1].uri).toBe("/api/v2/traces/0af7651916cd43dd8448eb211c80319c");
+  });
+
+  it("fixes the tenant by port: the orders listener never forwards platform (R9)", async () => {
+    const received: Received = {};
+    const tempoPort = await freePort();
+    servers.push(await startTempo(pki, "tempo", tempoPort, received));
+    const proxy = await startProxy("tenant-by-port", tempoPort);
+    const client = { key: fs.readFileSync(pki.file("grafana.key")), cert: fs.readFileSync(pki.file("grafana.crt")) };
+    const ca = fs.readFileSync(pki.file("ca.crt"));
+
+    const widened = await request(proxy.port, "/api/search?q=%7B%7D", { "X-Grafana-User": "u-1", "X-Scope-OrgID": "orders|platform" }, client, ca);
+    expect(widened.status).toBe(200);
+    expect(received.tenant).toBe("orders");
+
+    const engineering = await request(proxy.widePort, "/api/search?q=%7B%7D", { "X-Grafana-User": "u-2", "X-Scope-OrgID": "orders|platform" }, client, ca);
+    expect(engineering.status).toBe(200);
+    expect(received.tenant).toBe("orders|platform");
+
+    const records = await readRecords(proxy.auditLog, 2);
+    expect(records[0]).toMatchObject({ user: "u-1", tenant: "orders", requested_tenant: "orders|platform" });
+    expect(records[1]).toMatchObject({ user: "u-2", tenant: "orders|platform" });
   });
 
   it("rejects callers without the client certificate", async () => {
