@@ -1,0 +1,141 @@
+/**
+ * Configuration of the collector gateway tier (R3, R10, R12): OTLP over
+ * mutual TLS from the applications -> memory_limiter -> personal-data
+ * scrubbing -> semantic-convention normalisation -> health/readiness span
+ * filter -> loadbalancing exporter keyed by trace id, over mutual TLS, to the
+ * sampler tier. Pure: typed options in, YAML text out.
+ */
+import {
+  escapeConfmap,
+  healthCheckExtension,
+  MemoryLimits,
+  memoryLimiterConfig,
+  mutualTlsClient,
+  mutualTlsServer,
+  renderCollectorYaml,
+  TlsFiles,
+  TlsMinVersion,
+} from "./collectorCommon";
+import { ScrubbingOptions, scrubbingStatementGroups, StatementGroup } from "./scrubbing";
+import { semconvStatementGroups } from "./semconv";
+
+/** How the loadbalancing exporter finds sampler pods. */
+export type SamplerResolver =
+  /** A fixed list of `host:port` backends (tests, single-host runs). */
+  | { readonly static: readonly string[] }
+  /** A DNS name returning one A record per sampler pod (the headless Service). */
+  | { readonly dns: { readonly hostname: string; readonly port: number } };
+
+export interface CollectorGatewayOptions {
+  /** Listen addresses (`host:port`) of the OTLP receivers. */
+  readonly listen: { readonly grpc: string; readonly http: string };
+  /** The gateway's certificate and key, and the CA that signs application client certificates and the sampler's certificate. */
+  readonly tls: TlsFiles;
+  /** Minimum TLS version on every listener and connection. @default "1.3" */
+  readonly tlsMinVersion?: TlsMinVersion;
+  /** Where the sampler pods are. */
+  readonly samplerResolver: SamplerResolver;
+  /** Name the sampler certificates carry: the exporter dials pod IPs, so verification uses this name. */
+  readonly samplerServerName: string;
+  /** `host:port` of the health_check extension (liveness and readiness probes). */
+  readonly healthEndpoint: string;
+  /** memory_limiter settings; the container's GOMEMLIMIT must equal `limitMiB`. */
+  readonly memory: MemoryLimits;
+  /** Header allow-lists and personal query parameters. @default the defaults of render/scrubbing.ts */
+  readonly scrubbing?: ScrubbingOptions;
+  /** Paths whose server spans are dropped (probes and scrapes). @default HEALTH_PATHS */
+  readonly healthPaths?: readonly string[];
+}
+
+/** Probe and scrape endpoints: their spans are noise and are dropped at the gateway. */
+export const HEALTH_PATHS = ["/health", "/healthz", "/ready", "/readyz", "/live", "/livez", "/metrics"] as const;
+/** Attributes that carry the request path, old and current semantic conventions. */
+export const PATH_ATTRIBUTES = ["url.path", "http.target", "http.route"] as const;
+
+/** Component ids, so the component and tests refer to the same names. */
+export const GATEWAY_COMPONENTS = {
+  receiver: "otlp",
+  memoryLimiter: "memory_limiter",
+  scrub: "transform/scrub",
+  semconv: "transform/semconv",
+  dropHealth: "filter/health",
+  exporter: "loadbalancing",
+  health: "health_check",
+} as const;
+
+function transformConfig(groups: StatementGroup[]): Record<string, unknown> {
+  return {
+    error_mode: "ignore",
+    trace_statements: groups.map((g) => ({ context: g.context, statements: g.statements.map(escapeConfmap) })),
+  };
+}
+
+export function healthSpanConditions(paths: readonly string[]): string[] {
+  return PATH_ATTRIBUTES.flatMap((attribute) => paths.map((path) => `span.attributes[${JSON.stringify(attribute)}] == ${JSON.stringify(path)}`));
+}
+
+export function renderCollectorGateway(options: CollectorGatewayOptions): string {
+  const minVersion = options.tlsMinVersion ?? "1.3";
+  const serverTls = mutualTlsServer(options.tls, minVersion);
+  const resolver =
+    "static" in options.samplerResolver
+      ? { static: { hostnames: [...options.samplerResolver.static] } }
+      : { dns: { hostname: options.samplerResolver.dns.hostname, port: String(options.samplerResolver.dns.port), interval: "5s", timeout: "1s" } };
+  const c = GATEWAY_COMPONENTS;
+
+  const config = {
+    extensions: { [c.health]: healthCheckExtension(options.healthEndpoint, options.tls, minVersion) },
+    receivers: {
+      [c.receiver]: {
+        protocols: {
+          grpc: { endpoint: options.listen.grpc, tls: serverTls },
+          http: { endpoint: options.listen.http, tls: serverTls },
+        },
+      },
+    },
+    processors: {
+      [c.memoryLimiter]: memoryLimiterConfig(options.memory),
+      [c.scrub]: transformConfig(scrubbingStatementGroups(options.scrubbing)),
+      [c.semconv]: transformConfig(semconvStatementGroups()),
+      [c.dropHealth]: { error_mode: "ignore", trace_conditions: healthSpanConditions(options.healthPaths ?? HEALTH_PATHS) },
+    },
+    exporters: {
+      [c.exporter]: {
+        routing_key: "traceID",
+        // Exporter-level queue and retry: if a sampler pod goes away, its data is re-routed to the remaining ones.
+        timeout: "10s",
+        retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "10m" },
+        sending_queue: { enabled: true, num_consumers: 10, queue_size: 5000 },
+        protocol: {
+          otlp: {
+            timeout: "5s",
+            compression: "gzip",
+            tls: mutualTlsClient(options.tls, minVersion, options.samplerServerName),
+            retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "5s", max_elapsed_time: "30s" },
+          },
+        },
+        resolver,
+      },
+    },
+    service: {
+      extensions: [c.health],
+      pipelines: {
+        traces: {
+          receivers: [c.receiver],
+          // Scrubbing comes right after memory_limiter: no other component sees unscrubbed data (R12).
+          processors: [c.memoryLimiter, c.scrub, c.semconv, c.dropHealth],
+          exporters: [c.exporter],
+        },
+      },
+    },
+  };
+
+  return renderCollectorYaml(
+    [
+      "Collector gateway (R3, R10, R12): rendered by render/collectorGateway.ts; do not edit.",
+      "OTLP over mutual TLS -> memory_limiter -> scrub personal data -> normalise semconv -> drop health spans",
+      "-> loadbalancing by trace id (mutual TLS) to the sampler tier.",
+    ],
+    config,
+  );
+}
