@@ -1,0 +1,35 @@
+/** Databases are never publicly reachable and always encrypted at rest (R12, R13). */
+import { isTrue } from "../lib/props";
+import { resourceRule } from "../lib/rule";
+
+const INSTANCE = "aws:rds/instance:Instance";
+const CLUSTER = "aws:rds/cluster:Cluster";
+const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+
+export const rdsNotPublic = resourceRule(
+  {
+    name: "aws-rds-not-public",
+    description: "RDS instances must not be publicly accessible (R13).",
+    requirements: ["R13"],
+    remediation: "Set publiclyAccessible: false and use a DB subnet group of private subnets.",
+    enforcementLevel: "mandatory",
+    types: [INSTANCE, CLUSTER_INSTANCE],
+  },
+  (args, report) => {
+    if (isTrue(args.props.publiclyAccessible)) report("publiclyAccessible is true.");
+  },
+);
+
+export const rdsEncrypted = resourceRule(
+  {
+    name: "aws-rds-storage-encrypted",
+    description: "RDS instances and clusters must encrypt storage at rest (R12).",
+    requirements: ["R12"],
+    remediation: "Set storageEncrypted: true (with kmsKeyId for a customer-managed key); an existing database must be restored from an encrypted snapshot.",
+    enforcementLevel: "mandatory",
+    types: [INSTANCE, CLUSTER],
+  },
+  (args, report) => {
+    if (!isTrue(args.props.storageEncrypted)) report("storageEncrypted is not true.");
+  },
+);

@@ -1,0 +1,68 @@
+/**
+ * Defensive readers for resource properties. Policies see whatever a program
+ * or a state file holds: missing fields, secrets (synth's "[secret]" or the
+ * state's signature object) and odd types must never crash a rule.
+ */
+
+export type Rec = Record<string, unknown>;
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export function rec(value: unknown): Rec | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Rec) : undefined;
+}
+
+export function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Reads a nested property; undefined as soon as a step is not an object. */
+export function at(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    const r = rec(current);
+    if (!r) return undefined;
+    current = r[key];
+  }
+  return current;
+}
+
+/** True for a value the policy cannot read: a redacted or encrypted secret. */
+export function isSecret(value: unknown): boolean {
+  return value === "[secret]" || rec(value)?.[SECRET_SIG_KEY] !== undefined;
+}
+
+/** Kubernetes-style and Terraform-style booleans: true, "true", "True". */
+export function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === "string" && value.trim().toLowerCase() === "true");
+}
+
+export function isFalse(value: unknown): boolean {
+  return value === false || (typeof value === "string" && value.trim().toLowerCase() === "false");
+}
+
+/** A value that is a list or a single item, as IAM policies allow. */
+export function oneOrMany(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Parses a JSON document given as a string or already an object; undefined when unreadable. */
+export function jsonDocument(value: unknown): Rec | undefined {
+  if (typeof value === "string") {
+    try {
+      return rec(JSON.parse(value));
+    } catch {
+      return undefined;
+    }
+  }
+  return isSecret(value) ? undefined : rec(value);
+}
+
+export function annotations(props: Rec): Rec {
+  return rec(at(props, "metadata", "annotations")) ?? {};
+}
