@@ -15,3 +15,8 @@ export const clientCertificates = platform.clientCertificates;
 /** Trace storage (issue 3): the bucket with Tempo's blocks and archive, Tempo's IRSA role. */
 export const traceBucketName = platform.traceBucketName;
 export const tempoRoleArn = platform.tempoRoleArn;
+/** Grafana (issue 5): its corporate URL and the audit trail's Object Lock bucket. */
+export const grafanaUrl = platform.grafanaUrl;
+export const auditBucketName = platform.auditBucketName;
+/** Collector (issue 4): OTLP endpoints of the gateway (in-cluster names, and the internal NLB when exposed). */
+export const collectorEndpoints = platform.collectorEndpoints;

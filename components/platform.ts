@@ -9,6 +9,8 @@ import { platformFlows } from "../platform/flows";
 import { Application, APPLICATIONS, TENANTS } from "../platform/topology";
 import { PrivateNetwork } from "./network";
 import { Pki } from "./pki";
+import { Collector, CollectorEndpoints } from "./collector";
+import { Grafana } from "./grafana/grafana";
 import { Tempo } from "./tempo";
 import { TraceStore } from "./traceStore";
 
@@ -26,6 +28,9 @@ export interface ClientCertificateOutput {
 export class TracingPlatform extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   public readonly caCertPem: pulumi.Output<string>;
+  /** Grafana's corporate URL and the Object Lock bucket of the audit trail (issue 5). */
+  public readonly grafanaUrl: string;
+  public readonly auditBucketName: pulumi.Output<string>;
   /** mTLS client material for Shop, CRM and MES APIs (keys are secrets). */
   public readonly clientCertificates: Readonly<Record<Application, ClientCertificateOutput>>;
   /** S3 bucket holding Tempo's blocks (and, as noncurrent versions, the archive). */
@@ -36,6 +41,8 @@ export class TracingPlatform extends pulumi.ComponentResource {
   public readonly tempoQueryUrl: string;
   /** Tempo's OTLP gRPC endpoint (TLS, client certificate required) for the sampler. */
   public readonly tempoOtlpGrpcEndpoint: string;
+  /** Where Shop, CRM and MES APIs send OTLP (mutual TLS, client certificates above). */
+  public readonly collectorEndpoints: CollectorEndpoints;
 
   constructor(name: string, args: TracingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracing:platform:TracingPlatform", name, {}, opts);
@@ -118,15 +125,39 @@ export class TracingPlatform extends pulumi.ComponentResource {
     this.tempoOtlpGrpcEndpoint = tempo.otlpGrpcEndpoint;
 
     // --- collector gateway and sampler (issue 4) ---
+    const collector = new Collector(
+      `${name}-collector`,
+      { config: cfg, namespaceRef: network.namespace, tempoEndpoint: tempo.otlpGrpcEndpoint },
+      child,
+    );
+    this.collectorEndpoints = collector.endpoints;
 
     // --- Grafana, access and audit (issue 5) ---
+    const grafana = new Grafana(
+      `${name}-grafana`,
+      {
+        config: cfg,
+        namespaceRef: network.namespace,
+        tlsSecretName: pki.tlsSecrets.grafana,
+        certificate: pki.workloadCertificates.grafana,
+        caCertPem: pki.caCertPem,
+        region,
+        tags,
+      },
+      { ...child, dependsOn: [tempo] },
+    );
+    this.grafanaUrl = grafana.url;
+    this.auditBucketName = grafana.auditBucketName;
 
     this.registerOutputs({
+      collectorEndpoints: this.collectorEndpoints,
       namespace: this.namespace,
       caCertPem: this.caCertPem,
       clientCertificates,
       traceBucketName: this.traceBucketName,
       tempoRoleArn: this.tempoRoleArn,
+      grafanaUrl: this.grafanaUrl,
+      auditBucketName: this.auditBucketName,
     });
   }
 }

@@ -1,0 +1,170 @@
+/**
+ * The collector gateway tier (R1, R3, R10, R12): a Deployment behind a
+ * ClusterIP Service (and, when configured, an internal NLB for applications
+ * outside the cluster), autoscaled by CPU and memory, with a
+ * PodDisruptionBudget. Applications send OTLP over mutual TLS; the gateway
+ * scrubs personal data and forwards each trace to one sampler pod.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { memoryLimitsFor, TlsMinVersion } from "../../render/collectorCommon";
+import { renderCollectorGateway } from "../../render/collectorGateway";
+import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../platform/topology";
+import { configFiles } from "../configFiles";
+import { internalEndpoint } from "../internalEndpoint";
+import { CollectorResources, collectorPodTemplate, MOUNTED_TLS } from "./pod";
+
+export const GATEWAY_WORKLOAD = "collector-gateway" as const;
+export const GATEWAY_CONFIG_FILE = "collector-gateway.yaml";
+
+export interface CollectorGatewayArgs {
+  /** Platform namespace name (Service DNS names and certificate names use it). */
+  readonly namespace: string;
+  /** The Namespace resource's name output, so objects wait for it. */
+  readonly namespaceRef: pulumi.Input<string>;
+  /** Collector image (collectorImage(repository)). */
+  readonly image: string;
+  /** Replicas at rest; the HPA scales between this and `maxReplicas`. */
+  readonly replicas: number;
+  /** Upper bound of the HPA. */
+  readonly maxReplicas: number;
+  /** Minimum TLS version. @default "1.3" */
+  readonly tlsMinVersion?: TlsMinVersion;
+  /** The sampler's headless Service name (the loadbalancing exporter resolves it). @default "collector-sampler" */
+  readonly samplerService?: string;
+  /** Container resources. @default 250m/1 CPU, 512/1024 MiB */
+  readonly resources?: CollectorResources;
+  /** Expose the gateway to application networks outside the cluster through an internal NLB. @default undefined (not exposed) */
+  readonly exposure?: {
+    /** Every application CIDR (tracing:applicationCidrs); the NLB admits only these. */
+    readonly applicationCidrs: readonly string[];
+    /** Corporate CIDRs, required by the exposure helper's input shape (not admitted here). */
+    readonly corporateCidrs: readonly string[];
+  };
+}
+
+const DEFAULT_RESOURCES: CollectorResources = { cpuRequest: "250m", cpuLimit: "1", memoryRequestMiB: 512, memoryLimitMiB: 1024 };
+
+export class CollectorGateway extends pulumi.ComponentResource {
+  /** In-cluster OTLP endpoints (gRPC `host:port`, HTTP URL). */
+  public readonly grpcEndpoint: string;
+  public readonly httpEndpoint: string;
+  /** Host name of the internal NLB, when exposed (empty until AWS assigns it). */
+  public readonly loadBalancerHostname?: pulumi.Output<string>;
+
+  constructor(name: string, args: CollectorGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tracing:collector:CollectorGateway", name, {}, opts);
+    const child = { parent: this };
+    const resources = args.resources ?? DEFAULT_RESOURCES;
+    const memory = memoryLimitsFor(resources.memoryLimitMiB);
+    const samplerService = args.samplerService ?? "collector-sampler";
+    const samplerFqdn = serviceDnsNames(samplerService, args.namespace).at(-1) as string;
+    const labels = workloadLabels(GATEWAY_WORKLOAD);
+    const meta = (resourceName: string) => ({ name: resourceName, namespace: args.namespaceRef, labels: { ...labels, "app.kubernetes.io/part-of": PART_OF } });
+
+    const config = configFiles(
+      `${name}-config`,
+      {
+        name: `${GATEWAY_WORKLOAD}-config`,
+        namespace: args.namespaceRef,
+        files: {
+          [GATEWAY_CONFIG_FILE]: renderCollectorGateway({
+            listen: { grpc: `\${env:POD_IP}:${PORTS.otlpGrpc}`, http: `\${env:POD_IP}:${PORTS.otlpHttp}` },
+            tls: MOUNTED_TLS,
+            tlsMinVersion: args.tlsMinVersion,
+            samplerResolver: { dns: { hostname: samplerFqdn, port: PORTS.otlpGrpc } },
+            samplerServerName: samplerFqdn,
+            healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
+            memory,
+          }),
+        },
+      },
+      child,
+    );
+
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: meta(GATEWAY_WORKLOAD),
+        spec: {
+          // The HPA owns the replica count after creation.
+          replicas: args.replicas,
+          selector: { matchLabels: labels },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: collectorPodTemplate({
+            workload: GATEWAY_WORKLOAD,
+            image: args.image,
+            configMapName: config.metadata.name,
+            configFile: GATEWAY_CONFIG_FILE,
+            resources,
+            goMemLimitMiB: memory.limitMiB,
+            ports: [
+              { name: "otlp-grpc", containerPort: PORTS.otlpGrpc },
+              { name: "otlp-http", containerPort: PORTS.otlpHttp },
+            ],
+          }),
+        },
+      },
+      { ...child, dependsOn: [config] },
+    );
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      `${name}-hpa`,
+      {
+        metadata: meta(GATEWAY_WORKLOAD),
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+          minReplicas: args.replicas,
+          maxReplicas: args.maxReplicas,
+          metrics: [
+            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+            { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 75 } } },
+          ],
+        },
+      },
+      child,
+    );
+
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata: meta(GATEWAY_WORKLOAD), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
+      child,
+    );
+
+    const ports = [
+      { name: "otlp-grpc", port: PORTS.otlpGrpc, targetPort: PORTS.otlpGrpc },
+      { name: "otlp-http", port: PORTS.otlpHttp, targetPort: PORTS.otlpHttp },
+    ];
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: meta(GATEWAY_WORKLOAD),
+        spec: { type: "ClusterIP", selector: labels, ports: ports.map((p) => ({ ...p, protocol: "TCP", appProtocol: p.name === "otlp-grpc" ? "grpc" : "https" })) },
+      },
+      child,
+    );
+
+    const fqdn = serviceDnsNames(GATEWAY_WORKLOAD, args.namespace).at(-1) as string;
+    this.grpcEndpoint = `${fqdn}:${PORTS.otlpGrpc}`;
+    this.httpEndpoint = `https://${fqdn}:${PORTS.otlpHttp}`;
+
+    if (args.exposure) {
+      // R13: the only way out of the namespace; admits application CIDRs only.
+      const nlb = internalEndpoint(
+        `${name}-internal-nlb`,
+        {
+          namespace: args.namespaceRef,
+          serviceName: `${GATEWAY_WORKLOAD}-internal`,
+          audience: "applications",
+          allowedCidrs: { corporate: args.exposure.corporateCidrs, applications: args.exposure.applicationCidrs },
+          selector: labels,
+          ports,
+        },
+        child,
+      );
+      this.loadBalancerHostname = nlb.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.hostname ?? "");
+    }
+
+    this.registerOutputs({ grpcEndpoint: this.grpcEndpoint, httpEndpoint: this.httpEndpoint, loadBalancerHostname: this.loadBalancerHostname });
+  }
+}
