@@ -42,6 +42,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
       return { address: `${name}.mock.${region}.rds.amazonaws.com`, endpoint: `${name}.mock.${region}.rds.amazonaws.com:5432`, port: 5432, arn: arn("rds", `db:${name}`) };
     case "aws:ec2/securityGroup:SecurityGroup":
       return { arn: arn("ec2", `security-group/${fake("sg")}`) };
+    case "grafana:oss/organization:Organization":
+      // Deterministic fake ids; the real ones come from Grafana.
+      return { orgId: name.endsWith("support") ? 2 : name.endsWith("engineering") ? 3 : 100 };
+    case "grafana:oss/folder:Folder":
+    case "grafana:oss/dataSource:DataSource":
+    case "grafana:oss/dashboard:Dashboard":
+      return { uid: inputs.uid ?? fake("uid") };
     default:
       return {};
   }
