@@ -40,10 +40,13 @@ export function podSpecOf(type: string, props: Rec): Rec | undefined {
 }
 
 export interface ContainerRef {
-  readonly field: "containers" | "initContainers" | "ephemeralContainers";
+  /** "container", "init container" or "ephemeral container", for messages. */
+  readonly field: string;
   readonly name: string;
   readonly container: Rec;
 }
+
+const LABELS = { containers: "container", initContainers: "init container", ephemeralContainers: "ephemeral container" } as const;
 
 export function containersOf(podSpec: Rec): ContainerRef[] {
   const out: ContainerRef[] = [];
@@ -51,7 +54,7 @@ export function containersOf(podSpec: Rec): ContainerRef[] {
     const list = Array.isArray(podSpec[field]) ? (podSpec[field] as unknown[]) : [];
     list.forEach((c, i) => {
       const container = rec(c);
-      if (container) out.push({ field, name: typeof container.name === "string" ? container.name : `#${i}`, container });
+      if (container) out.push({ field: LABELS[field], name: typeof container.name === "string" ? container.name : `#${i}`, container });
     });
   }
   return out;
