@@ -114,6 +114,13 @@ export function platformFlows(inputs: FlowInputs): Flow[] {
       to: [cidrs(inputs.awsApiEgressCidrs)],
       ports: tcp(PORTS.https),
     },
+    {
+      name: "grafana-to-aws",
+      purpose: "Grafana's audit shipper writes audit records to the Object Lock bucket in S3 and gets IRSA credentials from STS (R11).",
+      from: [workload("grafana")],
+      to: [cidrs(inputs.awsApiEgressCidrs)],
+      ports: tcp(PORTS.https),
+    },
   ];
   if (inputs.grafanaDatabase === "postgres") {
     flows.push({

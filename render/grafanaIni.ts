@@ -99,7 +99,8 @@ export function claimIdentifier(claim: string): string {
  * role_attribute_strict the login is denied.
  */
 export function roleAttributePath(g: RoleGroups): string {
-  const groups = `${claimIdentifier(g.groupsClaim)}[*]`;
+  // A missing claim becomes an empty list, so contains() never sees null.
+  const groups = `(${claimIdentifier(g.groupsClaim)} || \`[]\`)`;
   const literal = (s: string) => `'${s}'`; // group names are validated to contain no quotes
   return [
     `contains(${groups}, ${literal(g.adminGroup)}) && 'GrafanaAdmin'`,
