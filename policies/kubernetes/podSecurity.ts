@@ -10,13 +10,13 @@ import { containersOf, podSpecOf } from "./types";
 export const noHostAccess = resourceRule(
   {
     name: "k8s-pod-no-host-access",
-    description: "Pods must not use hostNetwork, hostPID, hostIPC, hostPort, hostPath volumes or privileged containers (R13).",
+    description: "Pods (and workload patches) must not use hostNetwork, hostPID, hostIPC, hostPort, hostPath volumes or privileged containers (R13).",
     requirements: ["R13"],
     remediation: "Remove host namespaces, host ports and hostPath volumes (use a Service and a PersistentVolumeClaim/emptyDir) and set securityContext.privileged to false.",
     enforcementLevel: "mandatory",
   },
   (args, report) => {
-    const pod = podSpecOf(args.type, args.props);
+    const pod = podSpecOf(args.type, args.props, true);
     if (!pod) return args.notApplicable("no pod spec");
     for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
       if (isTrue(pod[field])) report(`pod spec sets ${field}: true.`);

@@ -32,9 +32,15 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 
 export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_PATHS);
 
-/** The pod spec of a workload resource, or undefined when the type carries none. */
-export function podSpecOf(type: string, props: Rec): Rec | undefined {
-  const kind = kindOf(type);
+/**
+ * The pod spec of a workload resource, or undefined when the type carries none.
+ * With `patches`, server-side-apply patches (DeploymentPatch...) count too: what
+ * they set is checked, but they hold only a fragment, so rules that require a
+ * setting must not use them.
+ */
+export function podSpecOf(type: string, props: Rec, patches = false): Rec | undefined {
+  const raw = kindOf(type);
+  const kind = patches && raw?.endsWith("Patch") ? raw.slice(0, -"Patch".length) : raw;
   const path = kind ? POD_SPEC_PATHS[kind] : undefined;
   return path ? rec(at(props, ...path)) : undefined;
 }

@@ -27,7 +27,7 @@ export const grafanaNoPublicAccess = resourceRule(
   },
   (args, report) => {
     const files = Object.entries(configFilesOf(args.type, args.props)).filter(([f]) => isGrafanaIni(f));
-    const pod = podSpecOf(args.type, args.props);
+    const pod = podSpecOf(args.type, args.props, true);
     if (files.length === 0 && !pod) args.notApplicable("neither grafana.ini nor a pod spec");
     for (const [file, text] of files) {
       const ini = parseIni(text);

@@ -145,6 +145,13 @@ describe("k8s-pod-no-host-access", () => {
     expect(messagesFor(v, rs)).toEqual([expect.stringContaining("privileged")]);
   });
 
+  it("checks what a DeploymentPatch sets, but non-root rules ignore partial patches", async () => {
+    const patch = k8s("DeploymentPatch", "patch", { spec: { template: { spec: { hostNetwork: true } } } }, "apps/v1");
+    const harmless = k8s("DeploymentPatch", "harmless", { spec: { template: { metadata: { annotations: { a: "b" } } } } }, "apps/v1");
+    expect(messagesFor(await check(noHostAccess, [patch, harmless]), patch)).toEqual([expect.stringContaining("hostNetwork")]);
+    expect(await check(nonRootContainers, [patch, harmless])).toEqual([]);
+  });
+
   it("is not applicable to resources without a pod spec", async () => {
     expect(await check(noHostAccess, [k8s("ConfigMap", "cm", { data: { hostNetwork: "true" } })])).toEqual([]);
   });
