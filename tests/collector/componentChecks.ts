@@ -9,6 +9,13 @@ import { named, ofType } from "../support/synth";
 
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The first element matching, or a failing assertion. */
+export function find(list: unknown, predicate: (o: Obj) => boolean): Obj {
+  const found = (list as Obj[]).find(predicate);
+  if (!found) throw new Error("expected element not found");
+  return found;
+}
+
 export const inputs = (s: Synthesis, name: string) => named(s, name).inputs as Obj;
 export const podSpec = (s: Synthesis, name: string) => inputs(s, name).spec.template.spec as Obj;
 export const container = (s: Synthesis, name: string) => podSpec(s, name).containers[0] as Obj;
@@ -33,7 +40,7 @@ export function expectHardenedPod(spec: Obj): void {
     for (const probe of [c.livenessProbe, c.readinessProbe]) {
       expect(probe.httpGet).toEqual({ path: "/", port: "health", scheme: "HTTPS" });
     }
-    expect((c.ports as Obj[]).find((p) => p.name === "health").containerPort).toBe(PORTS.healthCheck);
+    expect(find(c.ports, (p) => p.name === "health").containerPort).toBe(PORTS.healthCheck);
     for (const p of c.ports as Obj[]) expect(p.hostPort).toBeUndefined();
   }
 }
@@ -44,17 +51,17 @@ export function expectContainerMatchesConfig(s: Synthesis, workloadResource: str
   const c = spec.containers[0] as Obj;
   expect(c.args).toEqual([`--config=/etc/otelcol/${file}`]);
   const config = parse(s.configFiles[file] as string) as Obj;
-  const goMemLimit = (c.env as Obj[]).find((e) => e.name === "GOMEMLIMIT").value;
+  const goMemLimit = find(c.env, (e) => e.name === "GOMEMLIMIT").value;
   expect(goMemLimit).toBe(`${config.processors.memory_limiter.limit_mib}MiB`);
   const limitMiB = Number(String(c.resources.limits.memory).replace(/Mi$/, ""));
   expect(config.processors.memory_limiter.limit_mib).toBeLessThan(limitMiB);
 
-  const tlsMount = (c.volumeMounts as Obj[]).find((m) => m.mountPath === TLS_MOUNT.dir);
+  const tlsMount = find(c.volumeMounts, (m) => m.mountPath === TLS_MOUNT.dir);
   expect(tlsMount.readOnly).toBe(true);
-  const tlsVolume = (spec.volumes as Obj[]).find((v) => v.name === tlsMount.name);
+  const tlsVolume = find(spec.volumes, (v) => v.name === tlsMount.name);
   expect(tlsVolume.secret.secretName).toBe(secretName);
-  const configMount = (c.volumeMounts as Obj[]).find((m) => m.mountPath === "/etc/otelcol");
-  const configVolume = (spec.volumes as Obj[]).find((v) => v.name === configMount.name);
+  const configMount = find(c.volumeMounts, (m) => m.mountPath === "/etc/otelcol");
+  const configVolume = find(spec.volumes, (v) => v.name === configMount.name);
   const configMap = ofType(s, "kubernetes:core/v1:ConfigMap").find((m) => (m.inputs.data as Obj | undefined)?.[file] !== undefined);
   expect(configVolume.configMap.name).toBe((configMap!.inputs.metadata as Obj).name);
 

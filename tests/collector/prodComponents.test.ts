@@ -7,7 +7,7 @@
 import { PORTS } from "../../platform/topology";
 import { COLLECTOR_VERSION } from "../../versions/collector";
 import { ofType, synthStack } from "../support/synth";
-import { container, expectContainerMatchesConfig, expectHardenedPod, inputs, Obj, podSpec } from "./componentChecks";
+import { container, expectContainerMatchesConfig, find, expectHardenedPod, inputs, Obj, podSpec } from "./componentChecks";
 
 const stack = synthStack("prod");
 
@@ -59,7 +59,7 @@ describe("collector in prod", () => {
     const sts = inputs(s, "tracing-collector-sampler-statefulset").spec;
     const [claim] = sts.volumeClaimTemplates as Obj[];
     expect(claim.spec).toMatchObject({ accessModes: ["ReadWriteOnce"], storageClassName: "gp3" });
-    const mount = (container(s, "tracing-collector-sampler-statefulset").volumeMounts as Obj[]).find((m) => m.name === claim.metadata.name);
+    const mount = find(container(s, "tracing-collector-sampler-statefulset").volumeMounts, (m) => m.name === claim.metadata.name);
     const { parse } = await import("yaml");
     const config = parse(s.configFiles["collector-sampler.yaml"] as string);
     expect(mount.mountPath).toBe(config.extensions.file_storage.directory);
