@@ -1,10 +1,39 @@
+import { platformFlows } from "../../platform/flows";
+import { flowPolicies } from "../../platform/networkPolicies";
 import { ofType, synthStack } from "../support/synth";
 
 describe("private network in the dev stack", () => {
+  it("creates the namespace with restricted pod security", async () => {
+    const [ns] = ofType(await synthStack("dev"), "kubernetes:core/v1:Namespace");
+    expect(ns.inputs.metadata).toMatchObject({ name: "tracing", labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
+  });
+
   it("denies all ingress and egress by default", async () => {
-    const s = await synthStack("dev");
-    const policies = ofType(s, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const policies = ofType(await synthStack("dev"), "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     const deny = policies.find((p) => (p.inputs.metadata as { name: string }).name === "default-deny-all");
     expect(deny?.inputs.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  });
+
+  it("declares exactly one policy per flow direction and nothing else", async () => {
+    const s = await synthStack("dev");
+    const declared = ofType(s, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => (p.inputs.metadata as { name: string }).name).sort();
+    const expected = platformFlows({
+      applicationNamespaces: ["shop-api", "crm-api", "mes-api"],
+      applicationCidrs: [],
+      corporateCidrs: ["10.100.0.0/16", "10.101.0.0/16"],
+      idpEgressCidrs: ["10.200.10.0/24"],
+      awsApiEgressCidrs: ["10.20.0.0/16"],
+      vpcCidr: "10.20.0.0/16",
+      exposeCollector: false,
+      grafanaDatabase: "sqlite",
+    })
+      .flatMap(flowPolicies)
+      .map((p) => p.name);
+    expect(declared).toEqual(["default-deny-all", ...expected].sort());
+  });
+
+  it("creates the S3 gateway endpoint on the private route tables when configured", async () => {
+    const [endpoint] = ofType(await synthStack("dev"), "aws:ec2/vpcEndpoint:VpcEndpoint");
+    expect(endpoint.inputs).toMatchObject({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-central-1.s3", routeTableIds: ["rtb-0a1b2c3d4e5f60021"] });
   });
 });

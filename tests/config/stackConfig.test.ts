@@ -1,0 +1,178 @@
+import { readStackConfigFile } from "../../synth/stackFile";
+import { ConfigError } from "../../config/fields";
+import { parseStackConfig, SecretKey } from "../../config/stackConfig";
+import { PROJECT_DIR } from "../support/synth";
+
+/** The dev stack's raw config (as the Pulumi CLI would pass it) with overrides; "undefined" deletes a key. */
+function rawConfig(overrides: Record<string, unknown> = {}, stack = "dev"): Map<string, string> {
+  const { config } = readStackConfigFile(PROJECT_DIR, stack);
+  const raw = new Map<string, string>();
+  for (const [k, v] of Object.entries(config)) if (k.startsWith("tracing:")) raw.set(k.slice("tracing:".length), v);
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) raw.delete(k);
+    else raw.set(k, typeof v === "string" ? v : JSON.stringify(v));
+  }
+  return raw;
+}
+
+const allSecrets = (key: SecretKey) => `value-of-${key}`;
+
+function parse(overrides: Record<string, unknown> = {}, secret: (k: SecretKey) => string | undefined = allSecrets, stack = "dev") {
+  const raw = rawConfig(overrides, stack);
+  return parseStackConfig(stack, { get: (k) => raw.get(k) }, secret);
+}
+
+function problemsOf(overrides: Record<string, unknown>, secret: (k: SecretKey) => string | undefined = allSecrets): string[] {
+  try {
+    parse(overrides, secret);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error(`expected ${JSON.stringify(overrides)} to be rejected`);
+}
+
+describe("stack configuration", () => {
+  it("parses the committed dev and prod stacks", () => {
+    const dev = parse();
+    expect(dev.retentionDays).toBe(7);
+    expect(dev.sampling).toEqual({ defaultPercent: 25, orderPercent: 100, slowTraceThresholdMs: 2000, maxConsumerDelaySeconds: 60 });
+    expect(dev.network.corporateCidrs).toEqual(["10.100.0.0/16", "10.101.0.0/16"]);
+    expect(dev.secrets.oidcClientSecret).toBe("value-of-oidcClientSecret");
+    const prod = parse({}, allSecrets, "prod");
+    expect(prod.retentionDays).toBe(30);
+    expect(prod.grafanaDatabase).toBe("postgres");
+    expect(prod.replicas.gateway).toBeGreaterThanOrEqual(2);
+  });
+
+  it("applies documented defaults for optional keys", () => {
+    const cfg = parse({ retentionDays: undefined, defaultSamplePercent: undefined, orderSamplePercent: undefined, tlsMinVersion: undefined, archiveDays: undefined });
+    expect(cfg.retentionDays).toBe(7);
+    expect(cfg.sampling.defaultPercent).toBe(25);
+    expect(cfg.sampling.orderPercent).toBe(100);
+    expect(cfg.tls.minVersion).toBe("1.3");
+    expect(cfg.archive.days).toBe(365);
+  });
+
+  it.each([["7", 7], ["30", 30], ["14", 14]])("accepts retentionDays %s", (value, expected) => {
+    expect(parse({ retentionDays: value }).retentionDays).toBe(expected);
+  });
+
+  it.each(["3", "6", "31", "45", "7.5", "seven", ""])("rejects retentionDays %j naming key, value and range", (value) => {
+    const problems = problemsOf({ retentionDays: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain("tracing:retentionDays");
+    expect(problems[0]).toContain(JSON.stringify(value));
+    expect(problems[0]).toContain("from 7 to 30");
+  });
+
+  it.each(["29", "3651", "x"])("rejects archiveDays %j", (value) => {
+    expect(problemsOf({ archiveDays: value })[0]).toMatch(/tracing:archiveDays.*from 30 to 3650/);
+  });
+
+  it("rejects an unknown archive storage class", () => {
+    expect(problemsOf({ archiveStorageClass: "STANDARD_IA" })[0]).toMatch(/tracing:archiveStorageClass.*GLACIER, DEEP_ARCHIVE/);
+  });
+
+  it.each([
+    [["0.0.0.0/0"], "whole internet"],
+    [["::/0"], "whole internet"],
+    [["10.0.0.0/7"], "wider than /8"],
+    [["8.8.8.0/24"], "not a private range"],
+    [["2001:db8::/32"], "not a private range"],
+    [["10.0.0.1/8"], "not a valid CIDR"],
+    [["10.0.0.0/33"], "not a valid CIDR"],
+    [["10.0.0.0"], "not a valid CIDR"],
+    [["10.100.0.0/16", "0.0.0.0/0"], "whole internet"],
+  ])("rejects corporateCidrs %j", (value, reason) => {
+    const problems = problemsOf({ corporateCidrs: value });
+    expect(problems.join("\n")).toContain("tracing:corporateCidrs");
+    expect(problems.join("\n")).toContain(reason);
+  });
+
+  it("rejects an empty or malformed corporateCidrs list", () => {
+    expect(problemsOf({ corporateCidrs: [] })[0]).toMatch(/tracing:corporateCidrs.*must not be empty/);
+    expect(problemsOf({ corporateCidrs: "10.0.0.0/8" })[0]).toMatch(/tracing:corporateCidrs.*list/);
+    expect(problemsOf({ corporateCidrs: [10] })[0]).toMatch(/tracing:corporateCidrs.*list of strings/);
+    expect(problemsOf({ corporateCidrs: undefined })[0]).toMatch(/tracing:corporateCidrs is required/);
+  });
+
+  it.each([["10.0.0.0/8"], ["172.16.0.0/12"], ["192.168.10.0/24"], ["100.64.0.0/10"], ["fd12:3456::/32"]])("accepts private corporate range %s", (cidr) => {
+    expect(parse({ corporateCidrs: [cidr] }).network.corporateCidrs).toEqual([cidr]);
+  });
+
+  it("applies the same CIDR rules to application and egress ranges", () => {
+    expect(problemsOf({ applicationCidrs: ["0.0.0.0/0"] })[0]).toContain("tracing:applicationCidrs");
+    expect(problemsOf({ idpEgressCidrs: ["0.0.0.0/0"] })[0]).toContain("tracing:idpEgressCidrs");
+    expect(problemsOf({ awsApiEgressCidrs: ["16.0.0.0/4"] })[0]).toContain("wider than /8");
+  });
+
+  it.each([
+    ["defaultSamplePercent", "0"],
+    ["defaultSamplePercent", "101"],
+    ["orderSamplePercent", "0"],
+    ["orderSamplePercent", "150"],
+    ["slowTraceThresholdMs", "50"],
+    ["maxConsumerDelaySeconds", "0"],
+    ["gatewayReplicas", "0"],
+    ["certValidityDays", "398"],
+  ])("rejects %s = %s", (key, value) => {
+    const problems = problemsOf({ [key]: value });
+    expect(problems[0]).toContain(`tracing:${key} = "${value}"`);
+  });
+
+  it("rejects TLS versions below 1.2", () => {
+    expect(problemsOf({ tlsMinVersion: "1.1" })[0]).toMatch(/tracing:tlsMinVersion.*1\.2, 1\.3/);
+  });
+
+  it("requires certificates to renew before they expire", () => {
+    expect(problemsOf({ certValidityDays: "30", certRenewBeforeDays: "30" })[0]).toMatch(/certRenewBeforeDays = 30: must be less than tracing:certValidityDays/);
+  });
+
+  it("checks the OIDC settings", () => {
+    const oidc = JSON.parse(rawConfig().get("oidc") as string);
+    expect(problemsOf({ oidc: { ...oidc, authUrl: "http://sso.example.com/auth" } })[0]).toMatch(/tracing:oidc.authUrl.*https/);
+    expect(problemsOf({ oidc: { ...oidc, clientId: undefined } })[0]).toMatch(/tracing:oidc.clientId is required/);
+    expect(problemsOf({ oidc: { ...oidc, developerGroup: oidc.supportGroup } })[0]).toMatch(/three role groups must differ/);
+    expect(problemsOf({ oidc: "sso" })[0]).toMatch(/tracing:oidc.*must be an object/);
+  });
+
+  it("checks the cluster and IRSA settings", () => {
+    const cluster = JSON.parse(rawConfig().get("cluster") as string);
+    expect(problemsOf({ cluster: { ...cluster, oidcProviderArn: "arn:aws:iam::1:role/x" } })[0]).toMatch(/tracing:cluster.oidcProviderArn/);
+    expect(problemsOf({ cluster: { ...cluster, oidcIssuer: "https://oidc.eks.example" } })[0]).toMatch(/tracing:cluster.oidcIssuer/);
+    expect(problemsOf({ cluster: { ...cluster, vpcCidr: "0.0.0.0/0" } })[0]).toMatch(/tracing:cluster.vpcCidr/);
+    expect(problemsOf({ cluster: { ...cluster, privateSubnetIds: ["sub-1"] } })[0]).toMatch(/tracing:cluster.privateSubnetIds/);
+  });
+
+  it("checks hostnames", () => {
+    expect(problemsOf({ grafanaHostname: "Tracing_Corp" })[0]).toMatch(/tracing:grafanaHostname/);
+    expect(problemsOf({ grafanaHostname: undefined })[0]).toMatch(/tracing:grafanaHostname is required/);
+  });
+
+  it("checks cross-key rules", () => {
+    expect(problemsOf({ exposeCollector: "true", applicationCidrs: [] })[0]).toMatch(/exposeCollector = true: needs tracing:applicationCidrs/);
+    expect(problemsOf({ grafanaReplicas: "2", grafanaDatabase: "sqlite" })[0]).toMatch(/more than one replica needs tracing:grafanaDatabase = postgres/);
+    expect(problemsOf({ gatewayReplicas: "3", gatewayMaxReplicas: "2" })[0]).toMatch(/gatewayMaxReplicas = 2/);
+    expect(problemsOf({ tenantRetentionDays: { orders: 45 } })[0]).toMatch(/tenantRetentionDays.orders = 45/);
+  });
+
+  it("requires secrets and says how to set them", () => {
+    const problems = problemsOf({}, (k) => (k === "grafanaAdminPassword" ? "x" : undefined));
+    expect(problems).toEqual([expect.stringContaining("pulumi config set --secret tracing:oidcClientSecret")]);
+    const prodProblems = (() => {
+      try {
+        parse({}, (k) => (k === "grafanaDbPassword" ? undefined : "x"), "prod");
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(prodProblems.join("\n")).toContain("tracing:grafanaDbPassword is required");
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf({ retentionDays: "45", corporateCidrs: ["0.0.0.0/0"], defaultSamplePercent: "0" });
+    expect(problems).toHaveLength(3);
+  });
+});

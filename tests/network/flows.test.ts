@@ -1,0 +1,69 @@
+import { platformFlows, FlowInputs } from "../../platform/flows";
+import { flowPolicies } from "../../platform/networkPolicies";
+import { PORTS, workloadLabels } from "../../platform/topology";
+
+const inputs: FlowInputs = {
+  applicationNamespaces: ["shop-api", "crm-api", "mes-api"],
+  applicationCidrs: ["10.30.64.0/18"],
+  corporateCidrs: ["10.100.0.0/16"],
+  idpEgressCidrs: ["10.200.10.0/24"],
+  awsApiEgressCidrs: ["10.30.0.0/16"],
+  vpcCidr: "10.30.0.0/16",
+  exposeCollector: false,
+  grafanaDatabase: "sqlite",
+};
+
+const byName = (flows: ReturnType<typeof platformFlows>) => new Map(flows.map((f) => [f.name, f]));
+
+describe("platform flows", () => {
+  it("covers every flow of DESIGN.md section 1 plus DNS, AWS and IdP egress", () => {
+    const names = platformFlows(inputs).map((f) => f.name).sort();
+    expect(names).toEqual(["apps-to-gateway", "corporate-to-grafana", "dns", "gateway-to-sampler", "grafana-to-idp", "grafana-to-tempo", "sampler-to-tempo", "tempo-to-aws", ...names.filter((n) => n.startsWith("grafana-to-aws"))].sort());
+  });
+
+  it("lets only the sampler write to Tempo and only Grafana read from it", () => {
+    const tempoIngress = platformFlows(inputs)
+      .flatMap(flowPolicies)
+      .filter((p) => p.spec.policyTypes.includes("Ingress") && p.spec.podSelector.matchLabels?.["app.kubernetes.io/name"] === "tempo");
+    const sources = tempoIngress.flatMap((p) => p.spec.ingress!.flatMap((rule) => rule.from.map((peer) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"])));
+    expect(sources.sort()).toEqual(["collector-sampler", "grafana"]);
+    const ports = tempoIngress.flatMap((p) => p.spec.ingress!.flatMap((rule) => rule.ports.map((port) => port.port))).sort();
+    expect(ports).toEqual([PORTS.tempoHttp, PORTS.otlpGrpc].sort());
+  });
+
+  it("writes an ingress rule on the destination and an egress rule on the source of an in-namespace flow", () => {
+    const policies = flowPolicies(byName(platformFlows(inputs)).get("gateway-to-sampler")!);
+    expect(policies.map((p) => p.name).sort()).toEqual(["allow-gateway-to-sampler-egress-collector-gateway", "allow-gateway-to-sampler-ingress-collector-sampler"]);
+    const egress = policies.find((p) => p.spec.policyTypes[0] === "Egress")!;
+    expect(egress.spec.podSelector).toEqual({ matchLabels: workloadLabels("collector-gateway") });
+    expect(egress.spec.egress![0]).toEqual({ to: [{ podSelector: { matchLabels: workloadLabels("collector-sampler") } }], ports: [{ port: 4317, protocol: "TCP" }] });
+  });
+
+  it("admits application networks at the gateway only when the collector is exposed", () => {
+    const hidden = byName(platformFlows(inputs)).get("apps-to-gateway")!;
+    expect(hidden.from).toEqual([{ kind: "namespaces", names: ["shop-api", "crm-api", "mes-api"] }]);
+    const exposed = byName(platformFlows({ ...inputs, exposeCollector: true })).get("apps-to-gateway")!;
+    expect(exposed.from).toContainEqual({ kind: "cidrs", cidrs: ["10.30.64.0/18"] });
+  });
+
+  it("opens the database flow only with PostgreSQL", () => {
+    expect(byName(platformFlows(inputs)).has("grafana-to-database")).toBe(false);
+    expect(byName(platformFlows({ ...inputs, grafanaDatabase: "postgres" })).get("grafana-to-database")!.ports).toEqual([{ port: 5432, protocol: "TCP" }]);
+  });
+
+  it("resolves names only through cluster DNS", () => {
+    const [egress] = flowPolicies(byName(platformFlows(inputs)).get("dns")!);
+    expect(egress.spec.podSelector).toEqual({});
+    expect(egress.spec.egress![0].to).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+    ]);
+  });
+
+  it("never admits the whole internet in any flow", () => {
+    for (const flow of platformFlows({ ...inputs, exposeCollector: true, grafanaDatabase: "postgres" })) {
+      for (const peer of [...flow.from, ...flow.to]) {
+        if (peer.kind === "cidrs") for (const c of peer.cidrs) expect(c).not.toMatch(/^(0\.0\.0\.0|::)\/0$/);
+      }
+    }
+  });
+});
