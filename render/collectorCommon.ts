@@ -1,7 +1,8 @@
 /**
  * Building blocks shared by the gateway and sampler Collector configurations.
- * Pure: no Pulumi. Every key here was checked against the Collector v0.165.0
- * sources (configtls, configgrpc, memorylimiter, healthcheck extension).
+ * Pure: no Pulumi. Every key here was checked against the Collector sources
+ * (configtls, configgrpc, memorylimiter, healthcheck extension) and the
+ * rendered files are validated by the real v0.148.0 binary (tests/collector).
  */
 import { stringify } from "yaml";
 

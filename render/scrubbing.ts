@@ -11,7 +11,8 @@
  * parameters, SQL literals). Patterns are RE2 (Go) and written so they mean
  * the same in JavaScript, where tests evaluate them against a corpus.
  *
- * Every function used here is in OTTL v1.4.0 (Collector v0.165.0):
+ * Every function used here exists in the v0.148.0 distribution (its validate
+ * accepts the rendered files):
  * delete_key, delete_matching_keys, replace_all_patterns, replace_pattern, set.
  */
 import { ottlString as q } from "./collectorCommon";

@@ -1,9 +1,11 @@
 /**
- * The OpenTelemetry Collector release of the platform's own distribution.
+ * The OpenTelemetry Collector release of the platform's own distribution
+ * (the newest release whose every component the Go module proxy serves: see
+ * collector/README.md).
  * collector/builder-config.yaml builds exactly this version (a test checks),
  * and the image the gateway and sampler run is tagged with it.
  */
-export const COLLECTOR_VERSION = "0.165.0";
+export const COLLECTOR_VERSION = "0.148.0";
 
 /** The image of our Collector distribution, built from collector/builder-config.yaml. */
 export function collectorImage(repository: string): string {
