@@ -4,7 +4,7 @@ import { platformFlows } from "../../platform/flows";
 import { PORTS, TLS_MOUNT, workloadLabels } from "../../platform/topology";
 import { TEMPO_IMAGE } from "../../versions/tempo";
 import { ofType, synthStack } from "../support/synth";
-import { Json, only, policyJson, tempoOverridesYaml, tempoStatefulSet, tempoYaml } from "./storageSynth";
+import { Json, only, policyJson, tempoOverridesYaml, tempoStatefulSet, tempoYaml, traceStoreResources } from "./storageSynth";
 
 const s3 = (t: string) => `aws:s3/${t}`;
 
@@ -86,7 +86,7 @@ describe("trace storage in the dev stack", () => {
     expect(trace.s3.region).toBe("eu-central-1");
     expect(trace.s3.access_key).toBeUndefined();
     const sa = ofType(s, "kubernetes:core/v1:ServiceAccount").find((r) => (r.inputs as Json).metadata.name === "tempo")?.inputs as Json;
-    const roleArn = `arn:aws:iam::123456789012:role/${ofType(s, "aws:iam/role:Role")[0].name}`;
+    const roleArn = `arn:aws:iam::123456789012:role/${traceStoreResources(s, "aws:iam/role:Role")[0].name}`;
     expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(roleArn);
     expect(tempoStatefulSet(s).spec.template.spec.serviceAccountName).toBe("tempo");
   });

@@ -6,10 +6,15 @@ import { ofType } from "../support/synth";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
+/** The one resource of a type that the trace store declares (other components have buckets and roles too). */
 export function only(s: Synthesis, type: string): Json {
-  const found = ofType(s, type);
-  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  const found = traceStoreResources(s, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type} in the trace store, found ${found.length}`);
   return found[0].inputs as Json;
+}
+
+export function traceStoreResources(s: Synthesis, type: string) {
+  return ofType(s, type).filter((r) => r.parent?.endsWith("::tracing-trace-store"));
 }
 
 export function tempoYaml(s: Synthesis): Json {
