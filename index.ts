@@ -12,11 +12,11 @@ export const namespace = platform.namespace;
 export const caCertPem = platform.caCertPem;
 /** mTLS client certificates for Shop, CRM and MES APIs; private keys are secrets. */
 export const clientCertificates = platform.clientCertificates;
-/** Trace storage (issue 3): the bucket with Tempo's blocks and archive, Tempo's IRSA role. */
+/** Trace storage: the bucket with Tempo's blocks and archive, Tempo's IRSA role. */
 export const traceBucketName = platform.traceBucketName;
 export const tempoRoleArn = platform.tempoRoleArn;
-/** Grafana (issue 5): its corporate URL and the audit trail's Object Lock bucket. */
+/** Grafana: its corporate URL and the audit trail's Object Lock bucket. */
 export const grafanaUrl = platform.grafanaUrl;
 export const auditBucketName = platform.auditBucketName;
-/** Collector (issue 4): OTLP endpoints of the gateway (in-cluster names, and the internal NLB when exposed). */
+/** Collector: OTLP endpoints of the gateway (in-cluster names, and the internal NLB when exposed). */
 export const collectorEndpoints = platform.collectorEndpoints;

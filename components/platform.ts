@@ -28,7 +28,7 @@ export interface ClientCertificateOutput {
 export class TracingPlatform extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   public readonly caCertPem: pulumi.Output<string>;
-  /** Grafana's corporate URL and the Object Lock bucket of the audit trail (issue 5). */
+  /** Grafana's corporate URL and the Object Lock bucket of the audit trail (R11). */
   public readonly grafanaUrl: string;
   public readonly auditBucketName: pulumi.Output<string>;
   /** mTLS client material for Shop, CRM and MES APIs (keys are secrets). */
@@ -88,7 +88,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
     for (const app of APPLICATIONS) clientCertificates[app] = { ...pki.clientCertificates[app], caCertPem: pki.caCertPem };
     this.clientCertificates = clientCertificates;
 
-    // --- trace storage: TraceStore (AWS) and Tempo (issue 3) ---
+    // --- trace storage: bucket, key and IRSA role (AWS), Tempo (Kubernetes) ---
     const traceStore = new TraceStore(
       `${name}-trace-store`,
       {
@@ -124,7 +124,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
     this.tempoQueryUrl = tempo.queryUrl;
     this.tempoOtlpGrpcEndpoint = tempo.otlpGrpcEndpoint;
 
-    // --- collector gateway and sampler (issue 4) ---
+    // --- collector gateway and sampler ---
     const collector = new Collector(
       `${name}-collector`,
       { config: cfg, namespaceRef: network.namespace, tempoEndpoint: tempo.otlpGrpcEndpoint },
@@ -132,7 +132,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
     );
     this.collectorEndpoints = collector.endpoints;
 
-    // --- Grafana, access and audit (issue 5) ---
+    // --- Grafana, access and audit ---
     const grafana = new Grafana(
       `${name}-grafana`,
       {
