@@ -4,8 +4,9 @@
  * log (logins, every HTTP request) and writes them, unchanged line by line,
  * to the Object Lock audit bucket. Read positions and the sending queue live
  * in file storage on the pod's audit volume, so a restart neither loses nor
- * re-reads records. Needs the filelog receiver and awss3 exporter in our
- * distribution. Pure.
+ * re-reads records. Runs on the upstream contrib distribution of the
+ * Collector release (filelog receiver, awss3 exporter; versions/collector.ts).
+ * Pure.
  */
 import { stringify } from "yaml";
 

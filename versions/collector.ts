@@ -11,3 +11,11 @@ export const COLLECTOR_VERSION = "0.148.0";
 export function collectorImage(repository: string): string {
   return `${repository}:${COLLECTOR_VERSION}`;
 }
+
+/**
+ * The audit shipper (Grafana pod) needs the filelog receiver and the awss3
+ * exporter. The module proxy reachable here serves no release in which those
+ * and the pipeline's components all resolve, so the shipper runs the upstream
+ * contrib distribution at the same release instead of our minimal one.
+ */
+export const AUDIT_SHIPPER_IMAGE = `otel/opentelemetry-collector-contrib:${COLLECTOR_VERSION}`;

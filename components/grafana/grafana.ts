@@ -20,7 +20,7 @@ import { dashboardJson } from "../../render/dashboards/model";
 import { orderLookupDashboard } from "../../render/dashboards/orderLookup";
 import { orderPipelineDashboard } from "../../render/dashboards/orderPipeline";
 import { GRAFANA_ORGS, renderGrafanaIni } from "../../render/grafanaIni";
-import { collectorImage } from "../../versions/collector";
+import { AUDIT_SHIPPER_IMAGE } from "../../versions/collector";
 import { AUDIT_PROXY_IMAGE, GRAFANA_IMAGE } from "../../versions/grafana";
 import { configFiles } from "../configFiles";
 import { internalEndpoint } from "../internalEndpoint";
@@ -208,7 +208,7 @@ export class Grafana extends pulumi.ComponentResource {
             grafanaPodTemplate({
               grafanaImage: GRAFANA_IMAGE,
               proxyImage: AUDIT_PROXY_IMAGE,
-              shipperImage: collectorImage(cfg.collectorImageRepository),
+              shipperImage: AUDIT_SHIPPER_IMAGE,
               serviceAccountName: GRAFANA_SERVICE_ACCOUNT,
               configMapName: "grafana-config",
               secretName: "grafana-secrets",
