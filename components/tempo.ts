@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { configFiles } from "./configFiles";
 import { renderTempoConfig, renderTempoOverrides } from "../render/tempoConfig";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../platform/podSecurity";
 import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../platform/topology";
 import { TEMPO_IMAGE } from "../versions/tempo";
 
@@ -148,14 +149,7 @@ export class Tempo extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
               terminationGracePeriodSeconds: 60,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: TEMPO_UID,
-                runAsGroup: TEMPO_UID,
-                fsGroup: TEMPO_UID,
-                fsGroupChangePolicy: "OnRootMismatch",
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              securityContext: restrictedPodSecurityContext(TEMPO_UID),
               containers: [
                 {
                   name: workload,
@@ -170,16 +164,7 @@ export class Tempo extends pulumi.ComponentResource {
                   resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
                   readinessProbe: { ...readyProbe, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
                   livenessProbe: { ...readyProbe, initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
-                  securityContext: {
-                    runAsNonRoot: true,
-                    runAsUser: TEMPO_UID,
-                    runAsGroup: TEMPO_UID,
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    privileged: false,
-                    capabilities: { drop: ["ALL"] },
-                    seccompProfile: { type: "RuntimeDefault" },
-                  },
+                  securityContext: restrictedContainerSecurityContext(TEMPO_UID),
                   volumeMounts: [
                     { name: "config", mountPath: TEMPO_CONFIG_DIR, readOnly: true },
                     { name: "tls", mountPath: TLS_MOUNT.dir, readOnly: true },

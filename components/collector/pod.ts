@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../platform/podSecurity";
 import { PORTS, TLS_MOUNT, Workload, workloadLabels } from "../../platform/topology";
 import { tlsSecretName } from "../pki";
 
@@ -49,14 +50,7 @@ export function collectorPodTemplate(args: CollectorPodArgs): k8s.types.input.co
     spec: {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: COLLECTOR_UID,
-        runAsGroup: COLLECTOR_UID,
-        fsGroup: COLLECTOR_UID,
-        fsGroupChangePolicy: "OnRootMismatch",
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: restrictedPodSecurityContext(COLLECTOR_UID),
       terminationGracePeriodSeconds: 60,
       topologySpreadConstraints: [
         { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
@@ -82,16 +76,7 @@ export function collectorPodTemplate(args: CollectorPodArgs): k8s.types.input.co
           },
           livenessProbe: probe(6, 10),
           readinessProbe: probe(3, 5),
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: COLLECTOR_UID,
-            runAsGroup: COLLECTOR_UID,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            privileged: false,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: restrictedContainerSecurityContext(COLLECTOR_UID),
           volumeMounts: [
             { name: "config", mountPath: CONFIG_DIR, readOnly: true },
             { name: "tls", mountPath: TLS_MOUNT.dir, readOnly: true },

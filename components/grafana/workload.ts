@@ -4,6 +4,7 @@
  * shipper (our Collector) that uploads the audit logs. Pure: no Pulumi, so
  * tests can inspect it and policies see typed resources.
  */
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../platform/podSecurity";
 import { PORTS, TLS_MOUNT, workloadLabels } from "../../platform/topology";
 
 export const GRAFANA_UID = 472;
@@ -56,17 +57,8 @@ export interface GrafanaPodOptions {
   readonly proxyPorts: readonly number[];
 }
 
-const hardened = (uid: number) => ({
-  runAsNonRoot: true,
-  runAsUser: uid,
-  // One group for all containers: the audit files are shared through it.
-  runAsGroup: GRAFANA_UID,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-});
+// One group for all containers: the audit files are shared through it.
+const hardened = (uid: number) => restrictedContainerSecurityContext(uid, GRAFANA_UID);
 
 const mount = (name: string, mountPath: string, readOnly = true) => ({ name, mountPath, readOnly });
 
@@ -109,13 +101,7 @@ export function grafanaPodTemplate(o: GrafanaPodOptions) {
       // IRSA's token is projected by the EKS webhook; no Kubernetes API token is needed.
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: GRAFANA_UID,
-        runAsGroup: GRAFANA_UID,
-        fsGroup: GRAFANA_UID,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: restrictedPodSecurityContext(GRAFANA_UID),
       containers: [
         {
           name: "grafana",
