@@ -6,7 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArchiveStorageClass, irsaTrustPolicy, tempoAccessPolicy, traceBucketPolicy, traceLifecycleRules } from "../render/traceStorePolicies";
+import { privateBucket } from "./privateBucket";
+import { ArchiveStorageClass, tempoAccessPolicy, tempoTrustPolicy, traceBucketPolicy, traceLifecycleRules } from "../render/traceStorePolicies";
 
 export interface TraceStoreArgs {
   /** Namespace of Tempo's service account. */
@@ -52,25 +53,8 @@ export class TraceStore extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, child);
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false, tags }, child);
-    const bucketRef = { parent: this, dependsOn: [bucket] };
-
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, bucketRef);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      bucketRef,
-    );
-    // Versioning is what turns Tempo's deletes into the archive (R6).
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, bucketRef);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-      },
-      bucketRef,
-    );
+    // Versioning (part of the baseline) is what turns Tempo's deletes into the archive (R6).
+    const { bucket, publicAccess, versioning } = privateBucket(name, { tags }, key.arn, this);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
@@ -95,7 +79,7 @@ export class TraceStore extends pulumi.ComponentResource {
       {
         description: `Tempo (${args.namespace}/${serviceAccount}) reads and writes trace blocks`,
         assumeRolePolicy: JSON.stringify(
-          irsaTrustPolicy({ ...args.cluster, namespace: args.namespace, serviceAccount }),
+          tempoTrustPolicy({ ...args.cluster, namespace: args.namespace, serviceAccount }),
         ),
         tags,
       },

@@ -4,20 +4,7 @@
  * trust policy and least-privilege permissions of Tempo's role, and the
  * bucket's lifecycle rules. The component only fills in ARNs and ids.
  */
-
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Principal?: "*" | Readonly<Record<string, string>>;
-  readonly Action: string | readonly string[];
-  readonly Resource?: readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-}
-
-export interface PolicyDocument {
-  readonly Version: "2012-10-17";
-  readonly Statement: readonly PolicyStatement[];
-}
+import { denyInsecureTransport, IrsaTrustInputs, irsaTrustPolicy, PolicyDocument, PolicyStatement } from "./iamPolicies";
 
 /** Object-level data actions: reading, writing, listing or deleting trace blocks. */
 export const OBJECT_DATA_ACTIONS = [
@@ -52,16 +39,7 @@ export interface BucketPolicyInputs {
  */
 export function traceBucketPolicy(inputs: BucketPolicyInputs): PolicyDocument {
   const resources = [inputs.bucketArn, `${inputs.bucketArn}/*`];
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: resources,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
-  ];
+  const statements: PolicyStatement[] = [denyInsecureTransport(inputs.bucketArn)];
   if (inputs.vpcEndpointId) {
     statements.push({
       Sid: "DenyObjectDataOutsideVpcEndpoint",
@@ -75,34 +53,9 @@ export function traceBucketPolicy(inputs: BucketPolicyInputs): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-export interface IrsaTrustInputs {
-  /** ARN of the cluster's IAM OIDC provider. */
-  readonly oidcProviderArn: string;
-  /** The OIDC issuer without https://. */
-  readonly oidcIssuer: string;
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
-
-/** Trust policy: only the given Kubernetes service account may assume the role, via STS web identity. */
-export function irsaTrustPolicy(inputs: IrsaTrustInputs): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "TempoServiceAccount",
-        Effect: "Allow",
-        Principal: { Federated: inputs.oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${inputs.oidcIssuer}:sub`]: `system:serviceaccount:${inputs.namespace}:${inputs.serviceAccount}`,
-            [`${inputs.oidcIssuer}:aud`]: "sts.amazonaws.com",
-          },
-        },
-      },
-    ],
-  };
+/** Trust policy of Tempo's role: only the `tempo` service account may assume it. */
+export function tempoTrustPolicy(inputs: IrsaTrustInputs): PolicyDocument {
+  return irsaTrustPolicy(inputs, "TempoServiceAccount");
 }
 
 export interface TempoAccessInputs {

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { privateBucket } from "../privateBucket";
 import { auditBucketPolicy } from "./awsPolicies";
 
 export interface AuditBucketArgs {
@@ -25,22 +26,11 @@ export class AuditBucket extends pulumi.ComponentResource {
     super("tracing:grafana:AuditBucket", name, {}, opts);
     const child = { parent: this };
 
-    const bucket = new aws.s3.Bucket(
-      `${name}-bucket`,
-      { bucketPrefix: "tracing-audit-", objectLockEnabled: true, forceDestroy: false, tags: { ...args.tags, purpose: "audit" } },
-      { ...child, protect: false },
-    );
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
-    );
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }] },
-      child,
+    const { bucket, ownership, publicAccess, versioning } = privateBucket(
+      name,
+      { bucketPrefix: "tracing-audit-", objectLockEnabled: true, tags: { ...args.tags, purpose: "audit" } },
+      args.kmsKeyArn,
+      this,
     );
     new aws.s3.BucketObjectLockConfiguration(
       `${name}-object-lock`,

@@ -26,7 +26,8 @@ import { configFiles } from "../configFiles";
 import { internalEndpoint } from "../internalEndpoint";
 import { IssuedCertificate } from "../pki";
 import { AuditBucket } from "./auditBucket";
-import { auditWriterPolicy, irsaTrustPolicy } from "./awsPolicies";
+import { irsaTrustPolicy } from "../../render/iamPolicies";
+import { auditWriterPolicy } from "./awsPolicies";
 import { GRAFANA_DB_NAME, GRAFANA_DB_USER, GrafanaDatabase } from "./database";
 import { OrgKey, TEMPO_DATA_SOURCES, tempoDataSourceUrl, tempoJsonData, tempoSecureJsonData } from "./dataSources";
 import { AUDIT_FILES, DB_HOST_ENV, grafanaPodTemplate, POD_PATHS, RDS_CA_FILE, SECRET_FILES } from "./workload";
@@ -77,7 +78,7 @@ export class Grafana extends pulumi.ComponentResource {
       `${name}-audit-role`,
       {
         description: "Grafana pod's audit shipper: write-only to the audit bucket (IRSA)",
-        assumeRolePolicy: JSON.stringify(irsaTrustPolicy(cfg.cluster.oidcProviderArn, cfg.cluster.oidcIssuer, ns, GRAFANA_SERVICE_ACCOUNT)),
+        assumeRolePolicy: JSON.stringify(irsaTrustPolicy({ oidcProviderArn: cfg.cluster.oidcProviderArn, oidcIssuer: cfg.cluster.oidcIssuer, namespace: ns, serviceAccount: GRAFANA_SERVICE_ACCOUNT })),
         tags: args.tags,
       },
       child,

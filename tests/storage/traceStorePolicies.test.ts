@@ -1,9 +1,9 @@
+import { PolicyStatement } from "../../render/iamPolicies";
 import {
   ARCHIVE_AFTER_DAYS,
-  irsaTrustPolicy,
   OBJECT_DATA_ACTIONS,
-  PolicyStatement,
   tempoAccessPolicy,
+  tempoTrustPolicy,
   traceBucketPolicy,
   traceLifecycleRules,
 } from "../../render/traceStorePolicies";
@@ -95,7 +95,7 @@ describe("trace bucket policy (R10, R13)", () => {
 
 describe("Tempo's IAM role (IRSA, least privilege)", () => {
   it("trusts only the tempo service account of the namespace through the cluster's OIDC provider", () => {
-    const trust = irsaTrustPolicy({
+    const trust = tempoTrustPolicy({
       oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC",
       oidcIssuer: "oidc.eks.eu-central-1.amazonaws.com/id/ABC",
       namespace: "tracing",
