@@ -1,0 +1,116 @@
+/**
+ * The rendered Collector configs of both stacks, as synth writes them, are
+ * accepted by the real distribution (`otelcol-tracing validate`), and the
+ * configs the e2e runs use differ from them only where differences.ts says.
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { parse } from "yaml";
+import { renderCollectorGateway } from "../render/collectorGateway";
+import { renderCollectorSampler } from "../render/collectorSampler";
+import { deployedGatewayOptions, deployedSamplerOptions, stackConfig, StackName } from "./harness/deployedOptions";
+import { collectorEnv, DIFFERENCES, gatewayForE2e, samplerForE2e, samplerForValidate, telemetryOverlay } from "./harness/differences";
+import { REPO_ROOT, requireBuilt } from "./harness/paths";
+import { synthToTemp, SynthOutput } from "./harness/synth";
+
+async function validate(...files: string[]): Promise<{ ok: boolean; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(requireBuilt("collector"), ["validate", ...files.map((f) => `--config=${f}`)], { env: { ...process.env, ...collectorEnv(400) } });
+    return { ok: true, output: stdout + stderr };
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${err.stdout ?? ""}${err.stderr ?? ""}${err.message}` };
+  }
+}
+
+/** Every leaf path whose value differs between two parsed configs (added and removed keys included). */
+export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+  if (isObject(a) && isObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => changedPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}
+
+const unclaimed = (paths: string[]) => paths.filter((p) => !DIFFERENCES.some((d) => d.collectorKeys?.some((re) => re.test(p))));
+
+describe.each<StackName>(["dev", "prod"])("%s stack collector configs", (stack) => {
+  let synth: SynthOutput;
+  const cfg = stackConfig(stack);
+  const localTls = { certFile: "/run/e2e/tls.crt", keyFile: "/run/e2e/tls.key", caFile: "/run/e2e/ca.crt" };
+
+  beforeAll(async () => {
+    synth = await synthToTemp(stack);
+  });
+  afterAll(() => fs.rmSync(synth.dir, { recursive: true, force: true }));
+
+  it("are what the e2e tier renders from the deployed options (byte for byte)", () => {
+    expect(renderCollectorGateway(deployedGatewayOptions(cfg))).toBe(synth.file("collector-gateway.yaml"));
+    expect(renderCollectorSampler(deployedSamplerOptions(cfg))).toBe(synth.file("collector-sampler.yaml"));
+  });
+
+  it("gateway: accepted by otelcol-tracing validate as synthesized", async () => {
+    const result = await validate(path.join(synth.configDir, "collector-gateway.yaml"));
+    expect(result).toEqual({ ok: true, output: expect.any(String) });
+  });
+
+  it("sampler: accepted by otelcol-tracing validate with its queue directory in a temp dir (difference queue-directory)", async () => {
+    const queue = path.join(synth.dir, "queue");
+    fs.mkdirSync(queue);
+    const file = path.join(synth.dir, "sampler-validate.yaml");
+    fs.writeFileSync(file, renderCollectorSampler(samplerForValidate(deployedSamplerOptions(cfg), queue)));
+    const result = await validate(file);
+    expect(result).toEqual({ ok: true, output: expect.any(String) });
+  });
+
+  it("the e2e variants change only keys claimed by differences.ts, and validate too", async () => {
+    const gateway = renderCollectorGateway(gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: 1, httpPort: 2, healthPort: 3, tls: localTls, samplers: ["127.0.0.1:4", "127.0.0.1:5"] }));
+    const queue = path.join(synth.dir, "queue-e2e");
+    fs.mkdirSync(queue);
+    const sampler = renderCollectorSampler(
+      samplerForE2e(deployedSamplerOptions(cfg), { grpcPort: 4, healthPort: 6, tls: localTls, tempoOtlpPort: 7, storageDir: queue, decisionWaitSeconds: 5 }),
+    );
+    const gatewayChanges = changedPaths(parse(synth.file("collector-gateway.yaml")), parse(gateway));
+    const samplerChanges = changedPaths(parse(synth.file("collector-sampler.yaml")), parse(sampler));
+    expect(gatewayChanges.length).toBeGreaterThan(0);
+    expect(samplerChanges).toContain("processors.tail_sampling.decision_wait");
+    expect(unclaimed(gatewayChanges)).toEqual([]);
+    expect(unclaimed(samplerChanges)).toEqual([]);
+
+    const overlay = path.join(synth.dir, "telemetry.yaml");
+    fs.writeFileSync(overlay, telemetryOverlay(8888));
+    for (const [name, text] of [["gateway-e2e.yaml", gateway], ["sampler-e2e.yaml", sampler]]) {
+      const file = path.join(synth.dir, name);
+      fs.writeFileSync(file, text);
+      expect(await validate(file, overlay)).toEqual({ ok: true, output: expect.any(String) });
+    }
+  });
+});
+
+describe("the checks are real", () => {
+  it("validate rejects an unknown key in a rendered config", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tracing-e2e-broken-")), "broken.yaml");
+    try {
+      fs.writeFileSync(file, renderCollectorGateway(deployedGatewayOptions(stackConfig("dev"))).replace("routing_key: traceID", "routing_kee: traceID"));
+      const result = await validate(file);
+      expect(result.ok).toBe(false);
+      expect(result.output).toMatch(/routing_kee/);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  it("a changed key no difference claims is reported", () => {
+    expect(unclaimed(changedPaths({ a: { b: 1 }, exporters: { loadbalancing: { resolver: { dns: 1 } } } }, { a: { b: 2 }, exporters: { loadbalancing: { resolver: { static: 1 } } } }))).toEqual(["a.b"]);
+  });
+
+  it("the README's e2e section lists every difference", () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("<!-- section:e2e"), readme.indexOf("<!-- /section:e2e -->"));
+    expect(DIFFERENCES.map((d) => d.id).filter((id) => !section.includes(`\`${id}\``))).toEqual([]);
+  });
+});

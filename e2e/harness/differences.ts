@@ -1,0 +1,184 @@
+/**
+ * THE list of every way the e2e runs differ from what the stacks deploy, and
+ * the code that applies the collector differences through the renderers'
+ * typed options. Nothing else in e2e/ may change a rendered setting: the
+ * conformance test renders the deployed options, checks them byte for byte
+ * against the synthesized stack files, applies these functions and checks
+ * that every changed key of the result is claimed by an entry below. The
+ * README's e2e section lists the same entries (a test checks the ids).
+ */
+import { CollectorGatewayOptions } from "../../render/collectorGateway";
+import { CollectorSamplerOptions } from "../../render/collectorSampler";
+import { TlsFiles } from "../../render/collectorCommon";
+
+export interface Difference {
+  /** Stable id, also listed in the README e2e section. */
+  readonly id: string;
+  /** What differs. */
+  readonly what: string;
+  readonly deployed: string;
+  readonly e2e: string;
+  readonly why: string;
+  /** Collector config keys (dotted paths of the parsed YAML) this difference may change. */
+  readonly collectorKeys?: readonly RegExp[];
+}
+
+/** The e2e Tempo stand-in: see e2e/tempoVersion.test.ts for the check that keeps this honest. */
+export const TEMPO_GAP = {
+  pinned: "versions/tempo.ts TEMPO_VERSION (3.x)",
+  built: "the newest Tempo the Go module proxy serves: main of 2025-05-29, version 2.8.0-rc.0+87c2dc380cec",
+  reason:
+    "the module proxy refuses github.com/grafana/tempo v2+/v3 tags (the module path has no /vN suffix) and serves no commit after 2025-05-29, so no 3.x source is obtainable here",
+} as const;
+
+export const DIFFERENCES: readonly Difference[] = [
+  {
+    id: "listen-address",
+    what: "Collector listen addresses",
+    deployed: "${env:POD_IP}:4317 / :4318 / :13133 with POD_IP = the pod IP",
+    e2e: "${env:POD_IP}:<free port> with POD_IP=127.0.0.1 in the process environment",
+    why: "several processes share one host; everything binds to loopback only",
+    collectorKeys: [/^receivers\.otlp\.protocols\.(grpc|http)\.endpoint$/, /^extensions\.health_check\.endpoint$/],
+  },
+  {
+    id: "internal-telemetry",
+    what: "The Collector's own metrics endpoint (service.telemetry)",
+    deployed: "not set in the rendered files: the Collector default, localhost:8888 inside each pod",
+    e2e: "127.0.0.1:<free port>, from a second --config file that only adds service.telemetry.metrics (merged over the unchanged rendered file)",
+    why: "several Collectors share one host and would all bind localhost:8888; the benchmark reads span counters from it",
+  },
+  {
+    id: "tls-files",
+    what: "TLS certificate, key and CA files",
+    deployed: "/etc/tracing/tls/{tls.crt,tls.key,ca.crt} from the stack's PKI (ECDSA P-256, Service DNS names)",
+    e2e: "a fresh test PKI per run generated with openssl in the run directory: same key type and DNS names, plus localhost and 127.0.0.1",
+    why: "the stack's certificates exist only in Kubernetes Secrets",
+    collectorKeys: [/\.tls\.(cert_file|key_file|ca_file|client_ca_file)$/],
+  },
+  {
+    id: "sampler-resolver",
+    what: "How the gateway finds sampler pods",
+    deployed: "loadbalancing resolver dns: the headless Service's FQDN, port 4317",
+    e2e: "loadbalancing resolver static: the loopback addresses of the two local samplers (TLS still verified against the sampler's Service name)",
+    why: "no cluster DNS; two samplers keep the trace-id routing (all spans of a trace on one sampler) under test",
+    collectorKeys: [/^exporters\.loadbalancing\.resolver\./],
+  },
+  {
+    id: "tempo-endpoint",
+    what: "Where the sampler sends to Tempo",
+    deployed: "tempo.<namespace>.svc.cluster.local:4317, verified against that host name",
+    e2e: "127.0.0.1:<free port>, verified against the same host name (tempoServerName)",
+    why: "no cluster DNS",
+    collectorKeys: [/^exporters\.otlp_grpc\/(orders|platform)\.endpoint$/, /^exporters\.otlp_grpc\/(orders|platform)\.tls\.server_name_override$/],
+  },
+  {
+    id: "queue-directory",
+    what: "Sampler persistent queue directory (file_storage)",
+    deployed: "/var/lib/otelcol/queue (a PersistentVolume per pod)",
+    e2e: "a directory in the run's temp dir, per sampler (also for `validate`, which requires it to exist)",
+    why: "no volumes outside Kubernetes",
+    collectorKeys: [/^extensions\.file_storage\.(directory|compaction\.directory)$/],
+  },
+  {
+    id: "decision-wait",
+    what: "Tail-sampling decision_wait (and the buffers derived from it)",
+    deployed: "min(tracing:maxConsumerDelaySeconds, 30 s) = 30 s in dev and prod",
+    e2e: "5 s (sizing.maxDecisionWaitSeconds = 5); sampling percentages, slow-trace threshold and maxConsumerDelaySeconds unchanged. The benchmark keeps 30 s.",
+    why: "every trace waits decision_wait before export; 30 s per step would make the run slow. The late-consumer check delays its consumer past the 5 s",
+    collectorKeys: [/^processors\.tail_sampling\.(decision_wait|num_traces|decision_cache\.(sampled|non_sampled)_cache_size)$/],
+  },
+  {
+    id: "replicas",
+    what: "Collector topology",
+    deployed: "dev: 1 gateway + 1 sampler; prod: per tracing:gatewayReplicas / samplerReplicas, in pods",
+    e2e: "1 gateway + 2 sampler processes on one host (benchmark: 1 + 1)",
+    why: "one host; two samplers exercise trace-id routing",
+  },
+  {
+    id: "tempo-stand-in",
+    what: "Trace store",
+    deployed: "Tempo 3.x (versions/tempo.ts), monolithic, rendered by render/tempoConfig.ts, S3 backend",
+    e2e: "the pre-3.0 Tempo build (2.8.0-rc.0+87c2dc380cec) as a stand-in with a minimal 2.x config (e2e/harness/tempoStandIn.ts): multitenancy, OTLP gRPC and HTTP API with client certificates, TLS internal gRPC, local backend, 1 s idle/flush periods, no request audit log",
+    why: TEMPO_GAP.reason,
+  },
+  {
+    id: "apps",
+    what: "Shop, CRM and MES APIs, RabbitMQ, PostgreSQL",
+    deployed: "the real services and their infrastructure (outside this project)",
+    e2e: "small sample services in e2e/app instrumented per docs/instrumentation.md; RabbitMQ and PostgreSQL from Debian, private instances on loopback; the apps carelessly put personal data in queries, headers, events and SQL literals so that scrubbing is tested",
+    why: "the pipeline needs real instrumented traffic through real brokers and databases",
+  },
+];
+
+/** Environment of every Collector process: the address behind `${env:POD_IP}`, and GOMEMLIMIT as the pod sets it. */
+export function collectorEnv(memoryLimitMiB: number): Record<string, string> {
+  return { POD_IP: "127.0.0.1", GOMEMLIMIT: `${memoryLimitMiB}MiB` };
+}
+
+/** The second --config file of every e2e Collector (difference internal-telemetry). */
+export function telemetryOverlay(metricsPort: number): string {
+  return [
+    "service:",
+    "  telemetry:",
+    "    metrics:",
+    "      readers:",
+    "        - pull:",
+    "            exporter:",
+    "              prometheus:",
+    "                host: 127.0.0.1",
+    `                port: ${metricsPort}`,
+    "",
+  ].join("\n");
+}
+
+const podAddress = (port: number) => `\${env:POD_IP}:${port}`;
+
+export interface LocalGateway {
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly healthPort: number;
+  readonly tls: TlsFiles;
+  /** `127.0.0.1:<port>` of every sampler. */
+  readonly samplers: readonly string[];
+}
+
+/** Differences listen-address, tls-files, sampler-resolver. */
+export function gatewayForE2e(deployed: CollectorGatewayOptions, local: LocalGateway): CollectorGatewayOptions {
+  return {
+    ...deployed,
+    listen: { grpc: podAddress(local.grpcPort), http: podAddress(local.httpPort) },
+    healthEndpoint: podAddress(local.healthPort),
+    tls: local.tls,
+    samplerResolver: { static: local.samplers },
+  };
+}
+
+export interface LocalSampler {
+  readonly grpcPort: number;
+  readonly healthPort: number;
+  readonly tls: TlsFiles;
+  readonly tempoOtlpPort: number;
+  readonly storageDir: string;
+  /** Shorten decision_wait (difference decision-wait); undefined keeps the deployed value (benchmark). */
+  readonly decisionWaitSeconds?: number;
+}
+
+/** Differences listen-address, tls-files, tempo-endpoint, queue-directory, decision-wait. */
+export function samplerForE2e(deployed: CollectorSamplerOptions, local: LocalSampler): CollectorSamplerOptions {
+  const tempoHost = deployed.tempoEndpoint.replace(/:\d+$/, "");
+  return {
+    ...deployed,
+    listen: { grpc: podAddress(local.grpcPort) },
+    healthEndpoint: podAddress(local.healthPort),
+    tls: local.tls,
+    tempoEndpoint: `127.0.0.1:${local.tempoOtlpPort}`,
+    tempoServerName: deployed.tempoServerName ?? tempoHost,
+    storageDir: local.storageDir,
+    sizing: local.decisionWaitSeconds === undefined ? deployed.sizing : { ...deployed.sizing, maxDecisionWaitSeconds: local.decisionWaitSeconds },
+  };
+}
+
+/** For `otelcol validate` of the synthesized sampler: only the queue directory must exist (difference queue-directory). */
+export function samplerForValidate(deployed: CollectorSamplerOptions, storageDir: string): CollectorSamplerOptions {
+  return { ...deployed, storageDir };
+}

@@ -1,0 +1,162 @@
+/**
+ * The whole e2e stack on loopback: Tempo stand-in, two samplers and one
+ * gateway running the rendered dev configs (with the differences.ts changes
+ * only), RabbitMQ, PostgreSQL and the three sample services. Started once by
+ * the jest global setup; tests attach through the state file.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { renderCollectorGateway } from "../../render/collectorGateway";
+import { renderCollectorSampler, SamplingPolicyOptions } from "../../render/collectorSampler";
+import { serviceDnsNames } from "../../platform/topology";
+import { startApps } from "./apps";
+import { CERT_NAMESPACE, generateTestPki, TestPki } from "./certs";
+import { startCollector, waitForCollector } from "./collectors";
+import { deployedGatewayOptions, deployedSamplerOptions, stackConfig } from "./deployedOptions";
+import { gatewayForE2e, samplerForE2e } from "./differences";
+import { progress } from "./log";
+import { checkPrerequisites } from "./paths";
+import { freePorts } from "./ports";
+import { startPostgres } from "./postgres";
+import { startRabbitMq } from "./rabbitmq";
+import { ManagedProcess, Supervisor } from "./supervisor";
+import { prepareTempo, startTempo, waitForTempo } from "./tempoStandIn";
+
+/** decision_wait of the e2e samplers (difference decision-wait). */
+export const E2E_DECISION_WAIT_SECONDS = 5;
+export const SAMPLER_COUNT = 2;
+export const STATE_FILE_ENV = "E2E_STATE_FILE";
+
+/** Everything a test needs to talk to the running stack (JSON, written to `<runDir>/state.json`). */
+export interface StackState {
+  readonly runDir: string;
+  readonly pki: TestPki;
+  readonly gateway: { readonly grpcPort: number; readonly httpPort: number; readonly healthPort: number; readonly metricsPort: number };
+  readonly samplers: readonly { readonly grpcPort: number; readonly healthPort: number; readonly metricsPort: number }[];
+  readonly tempo: { readonly httpPort: number; readonly grpcPort: number; readonly otlpGrpcPort: number; readonly configFile: string; readonly serverName: string };
+  readonly apps: { readonly shop: string; readonly crm: string; readonly mes: string };
+  /** The dev stack's sampling settings, as deployed. */
+  readonly sampling: SamplingPolicyOptions;
+  readonly decisionWaitSeconds: number;
+}
+
+export interface RunningStack {
+  readonly state: StackState;
+  readonly supervisor: Supervisor;
+  readonly processes: Readonly<Record<string, ManagedProcess>>;
+}
+
+export function stateFile(runDir: string): string {
+  return path.join(runDir, "state.json");
+}
+
+/** The state of the stack the global setup started; throws the setup's error when the stack could not start. */
+export function attachStack(): StackState {
+  const file = process.env[STATE_FILE_ENV];
+  if (!file || !fs.existsSync(file)) throw new Error(`no running e2e stack: ${STATE_FILE_ENV} is ${file ?? "unset"}; run the suite with \`npm run e2e\` (its global setup starts the stack)`);
+  const state = JSON.parse(fs.readFileSync(file, "utf8")) as StackState | { error: string };
+  if ("error" in state) throw new Error(`the e2e stack failed to start, so this check cannot run:\n${state.error}`);
+  return state;
+}
+
+/** A fresh run directory in the system temp dir. */
+export function newRunDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "tracing-e2e-"));
+}
+
+/** Records why the stack could not start: attachStack() then fails every check that needs it with this message. */
+export function recordStartFailure(runDir: string, error: unknown): void {
+  fs.writeFileSync(stateFile(runDir), JSON.stringify({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+}
+
+export async function startStack(runDir = newRunDir()): Promise<RunningStack> {
+  checkPrerequisites();
+  progress(`run directory ${runDir} (logs in ${runDir}/logs)`);
+  const supervisor = new Supervisor(runDir);
+  try {
+    return await startIn(runDir, supervisor);
+  } catch (e) {
+    progress(`stack failed to start; stopping what started. Logs:\n${supervisor.logTails(30)}`);
+    await supervisor.stopAll();
+    fs.writeFileSync(path.join(runDir, "FAILED"), String(e));
+    throw e;
+  }
+}
+
+async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningStack> {
+  const pki = generateTestPki(path.join(runDir, "pki"));
+  progress("test PKI generated (CA, gateway, sampler, tempo, shop/crm/mes clients, rogue CA)");
+  const free = await freePorts(32);
+  const port = () => free.shift() as number;
+  const ports = {
+    gateway: { grpcPort: port(), httpPort: port(), healthPort: port(), metricsPort: port() },
+    samplers: Array.from({ length: SAMPLER_COUNT }, () => ({ grpcPort: port(), healthPort: port(), metricsPort: port() })),
+    tempo: { httpPort: port(), grpcPort: port(), otlpGrpcPort: port() },
+    rabbit: { amqp: port(), dist: port(), epmd: port() },
+    postgres: port(),
+    apps: { shop: port(), crm: port(), mes: port() },
+  };
+
+  const tempoServerName = serviceDnsNames("tempo", CERT_NAMESPACE).at(-1) as string;
+  const tempoConfig = await prepareTempo({ ...ports.tempo, tls: pki.workloads.tempo, serverName: tempoServerName, dataDir: path.join(runDir, "tempo") });
+  const tempo = startTempo(supervisor, tempoConfig);
+  const rabbitStarting = startRabbitMq(supervisor, path.join(runDir, "rabbitmq"), ports.rabbit);
+  const postgresStarting = startPostgres(supervisor, path.join(runDir, "postgres"), ports.postgres);
+  // Awaited below; if an earlier step fails first, their rejections must not go unhandled.
+  rabbitStarting.catch(() => undefined);
+  postgresStarting.catch(() => undefined);
+
+  const cfg = stackConfig("dev");
+  const samplerDeployed = deployedSamplerOptions(cfg);
+  const samplers = ports.samplers.map((s, i) => {
+    const storageDir = path.join(runDir, `sampler-${i}-queue`);
+    fs.mkdirSync(storageDir, { recursive: true });
+    const options = samplerForE2e(samplerDeployed, {
+      grpcPort: s.grpcPort,
+      healthPort: s.healthPort,
+      tls: pki.workloads["collector-sampler"],
+      tempoOtlpPort: ports.tempo.otlpGrpcPort,
+      storageDir,
+      decisionWaitSeconds: E2E_DECISION_WAIT_SECONDS,
+    });
+    return { proc: startCollector(supervisor, { name: `collector-sampler-${i}`, config: renderCollectorSampler(options), memoryLimitMiB: options.memory.limitMiB, healthPort: s.healthPort, metricsPort: s.metricsPort }), port: s.healthPort };
+  });
+  const gatewayOptions = gatewayForE2e(deployedGatewayOptions(cfg), {
+    ...ports.gateway,
+    tls: pki.workloads["collector-gateway"],
+    samplers: ports.samplers.map((s) => `127.0.0.1:${s.grpcPort}`),
+  });
+  const gateway = startCollector(supervisor, { name: "collector-gateway", config: renderCollectorGateway(gatewayOptions), memoryLimitMiB: gatewayOptions.memory.limitMiB, healthPort: ports.gateway.healthPort, metricsPort: ports.gateway.metricsPort });
+
+  await waitForTempo(tempo, ports.tempo.httpPort, pki.tester);
+  progress("tempo stand-in ready");
+  await Promise.all([...samplers.map((s) => waitForCollector(s.proc, s.port, pki.caFile)), waitForCollector(gateway, ports.gateway.healthPort, pki.caFile)]);
+  progress(`collectors ready: gateway + ${SAMPLER_COUNT} samplers (rendered dev configs)`);
+  const [rabbit, postgres] = await Promise.all([rabbitStarting, postgresStarting]);
+  progress("rabbitmq and postgresql ready");
+  const apps = await startApps(supervisor, ports.apps, {
+    gatewayGrpcPort: ports.gateway.grpcPort,
+    clients: pki.clients,
+    amqpUrl: rabbit.url,
+    postgresEnv: postgres.env,
+  });
+  progress("shop-api, crm-api, mes-api ready");
+
+  const state: StackState = {
+    runDir,
+    pki,
+    gateway: ports.gateway,
+    samplers: ports.samplers,
+    tempo: { ...ports.tempo, configFile: tempoConfig, serverName: tempoServerName },
+    apps: { shop: `http://127.0.0.1:${ports.apps.shop}`, crm: `http://127.0.0.1:${ports.apps.crm}`, mes: `http://127.0.0.1:${ports.apps.mes}` },
+    sampling: cfg.sampling,
+    decisionWaitSeconds: E2E_DECISION_WAIT_SECONDS,
+  };
+  fs.writeFileSync(stateFile(runDir), JSON.stringify(state, null, 2));
+  const processes: Record<string, ManagedProcess> = { tempo, gateway, postgres: postgres.process };
+  samplers.forEach((s, i) => (processes[`sampler-${i}`] = s.proc));
+  rabbit.processes.forEach((r) => (processes[r.spec.name] = r));
+  apps.forEach((a) => (processes[a.spec.name] = a));
+  return { state, supervisor, processes };
+}

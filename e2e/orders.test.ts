@@ -1,0 +1,118 @@
+/**
+ * R1, R2, R12 on real traffic: orders placed at the Shop API travel Shop ->
+ * CRM -> RabbitMQ -> MES -> PostgreSQL, through the gateway and samplers
+ * running the rendered dev configs, into the Tempo stand-in. Every order's
+ * trace must be found by order id in tenant `orders`, hold the three services
+ * and the three risky hops with every R2 field, and contain none of the
+ * personal data planted in the requests.
+ */
+import { REDACTED } from "../render/scrubbing";
+import { attachStack } from "./harness/stack";
+import { consumer, dbSpans, isServer, orderFlowComplete, producer } from "./harness/orderTrace";
+import { StoredSpan, StoredTrace, TempoClient } from "./harness/tempoClient";
+import { mapLimit, PlacedOrder, placeOrder, plantedForms, PLANTED } from "./harness/traffic";
+import { progress } from "./harness/log";
+import { waitFor } from "./harness/supervisor";
+
+const state = attachStack();
+const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
+const ORDERS = 6;
+
+describe("order traces (R1, R2, R12)", () => {
+  let orders: PlacedOrder[];
+  const traces = new Map<string, StoredTrace>();
+
+  beforeAll(async () => {
+    orders = await mapLimit(Array.from({ length: ORDERS }), 3, () => placeOrder(state));
+    progress(`orders: placed ${orders.length}, waiting for their traces in Tempo`);
+    for (const o of orders) traces.set(o.orderId, await tempo.waitForTrace("orders", o.traceId, orderFlowComplete, 120_000));
+  });
+
+  it("accepts every order (201 from the Shop API)", () => {
+    expect(orders.map((o) => o.status)).toEqual(orders.map(() => 201));
+  });
+
+  it('finds every order in tenant orders by TraceQL { span.order.id = "<id>" }', async () => {
+    for (const o of orders) {
+      // Search sees a trace once the ingester has cut it to a block (after trace_idle_period): poll.
+      const found = await waitFor(
+        `order ${o.orderId} in search`,
+        async () => {
+          const hits = await tempo.search("orders", `{ span.order.id = "${o.orderId}" }`);
+          return hits.length > 0 ? hits.map((h) => h.traceID) : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 1000 },
+      );
+      expect(found).toEqual([o.traceId]);
+    }
+  });
+
+  it("holds one trace per order with spans of all three services and the three risky hops (R1)", () => {
+    for (const o of orders) {
+      const t = traces.get(o.orderId) as StoredTrace;
+      expect(new Set(t.spans.map((s) => s.traceId))).toEqual(new Set([o.traceId]));
+      expect(new Set(t.spans.map((s) => s.service))).toEqual(new Set(["shop-api", "crm-api", "mes-api"]));
+      // CRM API -> RabbitMQ, RabbitMQ -> MES API, MES API -> MES database.
+      const publish = producer(t) as StoredSpan;
+      const consume = consumer(t) as StoredSpan;
+      expect(publish.attributes["messaging.system"]).toBe("rabbitmq");
+      expect(publish.attributes["messaging.rabbitmq.destination.routing_key"]).toBe("orders");
+      expect(consume.attributes["messaging.system"]).toBe("rabbitmq");
+      expect(consume.parentSpanId).toBe(publish.spanId);
+      for (const db of dbSpans(t)) expect(db.attributes["db.system.name"]).toBe("postgresql");
+      // The database spans run inside the consumer's processing.
+      expect(dbSpans(t).every((db) => db.startNs >= consume.startNs)).toBe(true);
+    }
+  });
+
+  it("carries every R2 field", () => {
+    for (const o of orders) {
+      const t = traces.get(o.orderId) as StoredTrace;
+      for (const s of t.spans) {
+        // order id and user id on every span (baggage copied by the span processor); trace and span ids native.
+        expect({ span: `${s.service} ${s.name}`, order: s.attributes["order.id"], user: s.attributes["user.id"] }).toEqual({ span: `${s.service} ${s.name}`, order: o.orderId, user: o.userId });
+        expect(s.traceId).toBe(o.traceId);
+        expect(s.spanId).toMatch(/^[0-9a-f]{16}$/);
+        expect(["shop-api", "crm-api", "mes-api"]).toContain(s.resource["service.name"]);
+        // Entry and exit timestamps.
+        expect(s.startNs).toBeGreaterThan(0n);
+        expect(s.endNs).toBeGreaterThanOrEqual(s.startNs);
+      }
+      const shop = t.spans.find((s) => isServer(s, "shop-api")) as StoredSpan;
+      const crm = t.spans.find((s) => isServer(s, "crm-api")) as StoredSpan;
+      // HTTP status codes and request parameters: route, query (scrubbed), allow-listed headers only.
+      expect(shop.attributes["http.response.status_code"]).toBe(201);
+      expect(crm.attributes["http.response.status_code"]).toBe(202);
+      expect(shop.attributes["http.route"]).toBe("/orders");
+      expect(shop.attributes["url.query"]).toBe(`email=${REDACTED}&source=e2e`);
+      expect(shop.attributes["http.request.header.x-request-id"]).toEqual([o.requestId]);
+      expect(shop.attributes["http.request.header.accept"]).toEqual(["application/json"]);
+      expect(Object.keys(shop.attributes).filter((k) => /authorization|cookie/i.test(k))).toEqual([]);
+      // RabbitMQ received the message: the confirm-channel publish span ended OK on the broker's ack.
+      expect(producer(t)?.status).toBe("STATUS_CODE_OK");
+    }
+  });
+
+  it("stores none of the personal data planted in the requests (R12)", async () => {
+    const forms = plantedForms();
+    for (const o of orders) {
+      // Read across both tenants: nothing may be stored anywhere.
+      const stored = (await tempo.trace("orders|platform", o.traceId)) as StoredTrace;
+      expect(stored.spans.length).toBe(traces.get(o.orderId)?.spans.length);
+      expect(forms.filter((f) => stored.raw.includes(f))).toEqual([]);
+      expect(stored.raw.toLowerCase()).not.toContain(PLANTED.email.toLowerCase());
+    }
+    // The careless parts were really exercised: scrubbed forms are present where the apps put the data.
+    const t = traces.get(orders[0].orderId) as StoredTrace;
+    const select = dbSpans(t).find((s) => String(s.attributes["db.query.text"]).startsWith("SELECT")) as StoredSpan;
+    expect(select.attributes["db.query.text"]).toBe("SELECT count(*) FROM customer_contacts WHERE email = ? OR phone = ? OR full_name = ? OR card_number = ? OR loyalty_points > ?");
+    const shop = t.spans.find((s) => isServer(s, "shop-api")) as StoredSpan;
+    expect(shop.events.find((e) => e.name === "order received")?.attributes["customer.contact"]).toBe("[email], [phone]");
+    const crm = t.spans.find((s) => isServer(s, "crm-api")) as StoredSpan;
+    expect(crm.events.find((e) => e.name === "exception")?.attributes["exception.message"]).toBe(REDACTED);
+  });
+
+  it("keeps order spans out of tenant platform", async () => {
+    for (const o of orders) expect(await tempo.trace("platform", o.traceId)).toBeUndefined();
+  });
+});
