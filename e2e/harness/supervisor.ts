@@ -125,7 +125,7 @@ export class ManagedProcess {
 
   /** Throws (with the log's tail) when the process has already exited. */
   assertRunning(): void {
-    if (!this.running) throw new Error(`${this.spec.name} exited with code ${this.exitCode}\n${tail(this.logFile)}`);
+    if (!this.running) throw new Error(`${this.spec.name} exited with code ${this.exitCode}${errorLines(this.logFile)}\n${tail(this.logFile)}`);
   }
 
   /** SIGTERM to the group, then SIGKILL after `graceMs`. Resolves when the leader has exited. */
@@ -147,6 +147,17 @@ export class ManagedProcess {
   logText(): string {
     return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, "utf8") : "";
   }
+}
+
+/** The last few error lines of a log (Collector, Tempo, Node and Erlang formats), so a failure names its cause first. */
+export function errorLines(file: string, max = 5): string {
+  if (!fs.existsSync(file)) return "";
+  const errors = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => /^Error:|\terror\t|level=error|\bERROR\b|\[error\]/.test(l))
+    .slice(-max);
+  return errors.length > 0 ? `; errors:\n  ${errors.map((l) => l.slice(0, 600)).join("\n  ")}` : "";
 }
 
 /** The last lines of a log file. */
