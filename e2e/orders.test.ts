@@ -10,7 +10,7 @@ import { REDACTED } from "../render/scrubbing";
 import { attachStack } from "./harness/stack";
 import { consumer, dbSpans, isServer, orderFlowComplete, producer } from "./harness/orderTrace";
 import { StoredSpan, StoredTrace, TempoClient } from "./harness/tempoClient";
-import { mapLimit, PlacedOrder, placeOrder, plantedForms, PLANTED } from "./harness/traffic";
+import { mapLimit, PlacedOrder, placeOrder, plantedForms, PLANTED, shopGet } from "./harness/traffic";
 import { progress } from "./harness/log";
 import { waitFor } from "./harness/supervisor";
 
@@ -110,6 +110,24 @@ describe("order traces (R1, R2, R12)", () => {
     expect(shop.events.find((e) => e.name === "order received")?.attributes["customer.contact"]).toBe("[email], [phone]");
     const crm = t.spans.find((s) => isServer(s, "crm-api")) as StoredSpan;
     expect(crm.events.find((e) => e.name === "exception")?.attributes["exception.message"]).toBe(REDACTED);
+  });
+
+  it("stores no personal data sent in an allow-listed header (array-valued attribute)", async () => {
+    // x-correlation-id is kept by the gateway's header allow-list; HTTP instrumentations record
+    // header values as string arrays, so the value patterns must reach inside arrays too (R12).
+    const marker = `hdr${Date.now()}`;
+    expect(await shopGet(state, `/error?marker=${marker}`, { "x-correlation-id": `${PLANTED.email} ${PLANTED.phone}` })).toBe(500);
+    const hits = await waitFor(
+      "the error trace in tenant platform",
+      async () => {
+        const found = await tempo.search("platform", `{ span.url.query = "marker=${marker}" }`);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 1000 },
+    );
+    const stored = (await tempo.trace("platform", hits[0].traceID)) as StoredTrace;
+    expect(stored.spans[0].attributes["http.request.header.x-correlation-id"]).toBeDefined();
+    expect(plantedForms().filter((f) => stored.raw.includes(f))).toEqual([]);
   });
 
   it("keeps order spans out of tenant platform", async () => {

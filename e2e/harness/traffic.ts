@@ -73,8 +73,8 @@ export async function placeOrder(state: StackState, options: OrderOptions = {}):
 }
 
 /** GET on the Shop API; returns the HTTP status. */
-export async function shopGet(state: StackState, pathAndQuery: string): Promise<number> {
-  return (await request(`${state.apps.shop}${pathAndQuery}`)).status;
+export async function shopGet(state: StackState, pathAndQuery: string, headers: Record<string, string> = {}): Promise<number> {
+  return (await request(`${state.apps.shop}${pathAndQuery}`, { headers })).status;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
