@@ -5,12 +5,15 @@
  * the stack fails with it, and the checks that do not (collector validate,
  * the Tempo version gap) still run.
  */
+import * as path from "path";
 import { progress } from "./log";
 import { newRunDir, recordStartFailure, startStack, stateFile, STATE_FILE_ENV } from "./stack";
+import { PID_FILE, PID_FILE_ENV } from "./supervisor";
 
 export default async function globalSetup(): Promise<void> {
   const runDir = newRunDir();
   process.env[STATE_FILE_ENV] = stateFile(runDir);
+  process.env[PID_FILE_ENV] = path.join(runDir, PID_FILE);
   progress("starting the e2e stack");
   try {
     await startStack(runDir);

@@ -54,6 +54,9 @@ export async function startRabbitMq(supervisor: Supervisor, dir: string, ports: 
       RABBITMQ_LOGS: "-",
       RABBITMQ_CONFIG_FILE: configFile,
       RABBITMQ_ENABLED_PLUGINS_FILE: pluginsFile,
+      // Never start a (daemonising, unsupervised) epmd: if ours is gone, for example when a
+      // failed start is being torn down, RabbitMQ must fail instead.
+      ERL_FLAGS: "-start_epmd false",
     },
   });
   await waitForLog(rabbit, /Server startup complete/, 90_000);

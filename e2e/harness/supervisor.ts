@@ -5,9 +5,10 @@
  * stopping signals the whole group (RabbitMQ's shell script and its Erlang VM,
  * tsx and its Node child). Output goes straight to a log file in the run
  * directory (no pipes to keep drained). Every group id is also appended to
- * `<runDir>/pids` the moment it starts: the global teardown, a later jest
- * worker or a human (`kill -- -<pgid>`) can stop what an interrupted run left.
- * On process exit, SIGINT and SIGTERM the registered groups are killed.
+ * the run's pid file (`<runDir>/pids`) the moment it starts, with the
+ * leader's start time: the global teardown stops everything listed there
+ * (also what test files started), and so does the exit/SIGINT/SIGTERM hook
+ * of the runner process; a human can use it too (`kill -- -<pgid>`).
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -29,9 +30,13 @@ export interface ProcessSpec {
 export interface PidRecord {
   readonly pgid: number;
   readonly name: string;
+  /** The leader's start time (/proc/<pid>/stat field 22): tells our process from a later one with the same pid. */
+  readonly start: string;
 }
 
 export const PID_FILE = "pids";
+/** Set by the global setup: the run's pid file, so processes started from test files are recorded there too. */
+export const PID_FILE_ENV = "E2E_PID_FILE";
 
 const registered = new Map<number, string>();
 let hooksInstalled = false;
@@ -45,50 +50,76 @@ function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-function installHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on("exit", () => {
-    for (const pgid of registered.keys()) killGroup(pgid, "SIGKILL");
-  });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
-      process.stderr.write(`[e2e] ${signal}: stopping ${registered.size} process group(s)\n`);
-      for (const pgid of registered.keys()) killGroup(pgid, "SIGKILL");
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    });
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
   }
 }
 
-export function readPidFile(runDir: string): PidRecord[] {
-  const file = path.join(runDir, PID_FILE);
+export function parsePidFile(file: string): PidRecord[] {
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, "utf8")
     .split("\n")
     .filter(Boolean)
     .map((line) => {
-      const [pgid, name] = line.split(" ");
-      return { pgid: Number(pgid), name };
+      const [pgid, name, start] = line.split(" ");
+      return { pgid: Number(pgid), name, start };
     });
 }
 
-function isAlive(pgid: number): boolean {
+export function readPidFile(runDir: string): PidRecord[] {
+  return parsePidFile(path.join(runDir, PID_FILE));
+}
+
+/**
+ * The group still runs and is the one we started: a process group id is not
+ * reused while any member lives, and a live leader must have the recorded
+ * start time (otherwise the pid now belongs to someone else).
+ */
+function isOurs(r: PidRecord): boolean {
   try {
-    process.kill(-pgid, 0);
-    return true;
+    process.kill(-r.pgid, 0);
   } catch {
     return false;
   }
+  const leaderStart = startTime(r.pgid);
+  return leaderStart === undefined || leaderStart === r.start;
 }
 
-/** Stops the live groups listed in the run's pid file (all, or those `which` selects): SIGTERM, a grace period, then SIGKILL. */
+function killEverything(): number {
+  const pgids = new Set(registered.keys());
+  const runPidFile = process.env[PID_FILE_ENV];
+  if (runPidFile) for (const r of parsePidFile(runPidFile)) if (isOurs(r)) pgids.add(r.pgid);
+  for (const pgid of pgids) killGroup(pgid, "SIGKILL");
+  return pgids.size;
+}
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on("exit", () => {
+    killEverything();
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      const killed = killEverything();
+      process.stderr.write(`[e2e] ${signal}: killed ${killed} process group(s)\n`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
+}
+
+/** Stops the groups listed in the run's pid file that still run (all, or those `which` selects): SIGTERM, a grace period, then SIGKILL. */
 export async function stopRecorded(runDir: string, graceMs = 10_000, which: (r: PidRecord) => boolean = () => true): Promise<PidRecord[]> {
-  const records = readPidFile(runDir).filter((r) => which(r) && isAlive(r.pgid));
+  const records = readPidFile(runDir).filter((r) => which(r) && isOurs(r));
   for (const r of records) killGroup(r.pgid, "SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && records.some((r) => isAlive(r.pgid))) await sleep(100);
-  for (const r of records) if (isAlive(r.pgid)) killGroup(r.pgid, "SIGKILL");
+  while (Date.now() < deadline && records.some(isOurs)) await sleep(100);
+  for (const r of records) if (isOurs(r)) killGroup(r.pgid, "SIGKILL");
   for (const r of records) registered.delete(r.pgid);
   return records;
 }
@@ -170,7 +201,14 @@ export function tail(file: string, lines = 40): string {
 export class Supervisor {
   private readonly processes: ManagedProcess[] = [];
 
-  constructor(readonly runDir: string) {
+  /**
+   * @param runDir where logs go
+   * @param pidFile where started groups are recorded. @default the run's pid file (PID_FILE_ENV) when set, else `<runDir>/pids`
+   */
+  constructor(
+    readonly runDir: string,
+    private readonly pidFile = process.env[PID_FILE_ENV] ?? path.join(runDir, PID_FILE),
+  ) {
     fs.mkdirSync(path.join(runDir, "logs"), { recursive: true });
     installHooks();
   }
@@ -195,7 +233,7 @@ export class Supervisor {
     fs.closeSync(fd);
     const managed = new ManagedProcess(spec, child, logFile);
     registered.set(managed.pid, spec.name);
-    fs.appendFileSync(path.join(this.runDir, PID_FILE), `${managed.pid} ${spec.name}\n`);
+    fs.appendFileSync(this.pidFile, `${managed.pid} ${spec.name} ${startTime(managed.pid) ?? "?"}\n`);
     this.processes.push(managed);
     // Keep the runner's event loop free to exit; the exit hook still kills the group.
     child.unref();
