@@ -141,7 +141,13 @@ export function samplingPolicies(sampling: SamplingPolicyOptions): Record<string
       type: "and",
       and: {
         and_sub_policy: [
-          { name: "no-order-id", type: "not", not: { not_sub_policy: orderCondition("has-order-id") } },
+          // v0.148.0 accepts only the shared policy types under `and` (not `not`): an inverted
+          // string_attribute match means "no span and no resource carries order.id".
+          {
+            name: "no-order-id",
+            type: "string_attribute",
+            string_attribute: { key: "order.id", values: [".+"], enabled_regex_matching: true, invert_match: true },
+          },
           probabilistic("default-percentage", sampling.defaultPercent),
         ],
       },

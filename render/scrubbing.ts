@@ -121,6 +121,15 @@ function headerAllowListStatements(request: readonly string[], response: readonl
 }
 
 /**
+ * HTTP instrumentations record header values as string lists, which the value
+ * patterns would skip: turn each kept header into its (JSON) string first.
+ */
+function headerValuesAsStrings(request: readonly string[], response: readonly string[]): string[] {
+  const keys = [...request.map((n) => `http.request.header.${n}`), ...response.map((n) => `http.response.header.${n}`)];
+  return keys.map((key) => `set(${attr("span", key)}, String(${attr("span", key)})) where ${attr("span", key)} != nil`);
+}
+
+/**
  * replace_all_patterns rewrites only top-level string values, so wrapping an
  * exempt id in a map shields it; it is restored right after.
  */
@@ -151,6 +160,7 @@ export function scrubbingStatementGroups(options: ScrubbingOptions = {}): Statem
 
   const span: string[] = [
     ...headerAllowListStatements(requestHeaders, responseHeaders),
+    ...headerValuesAsStrings(requestHeaders, responseHeaders),
     ...deletions("span"),
     `delete_matching_keys(span.attributes, ${q(SERVER_PEER_KEY_PATTERN)}) where span.kind == SPAN_KIND_SERVER`,
     ...URL_ATTRIBUTES.map((key) => `replace_pattern(${attr("span", key)}, ${q(queryPattern)}, ${q(QUERY_PARAMETER_REPLACEMENT)})`),

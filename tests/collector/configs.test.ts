@@ -134,8 +134,8 @@ describe("sampler", () => {
     for (const percent of [5, 25, 60]) {
       const p = byName(sampler({ sampling: { ...DEFAULT_SAMPLING, defaultPercent: percent } }), "ordinary-traffic");
       const [notOrder, pct] = p.and.and_sub_policy as Config[];
-      expect(notOrder!.type).toBe("not");
-      expect(notOrder!.not.not_sub_policy.ottl_condition.span).toEqual(['span.attributes["order.id"] != nil']);
+      expect(notOrder!.type).toBe("string_attribute");
+      expect(notOrder!.string_attribute).toEqual({ key: "order.id", values: [".+"], enabled_regex_matching: true, invert_match: true });
       expect(pct!.probabilistic.sampling_percentage).toBe(percent);
     }
   });

@@ -104,6 +104,12 @@ export function runStatement(statement: string, ctx: Ctx): void {
     ctx.set(m[1], (ctx.get(m[2]) as { v: unknown }).v);
     return;
   }
+  if ((m = body.match(/^set\((\S+?), String\((\S+?)\)\)$/))) {
+    // OTTL's String(): lists and maps become their JSON text.
+    const value = ctx.get(m[2]);
+    ctx.set(m[1], typeof value === "string" ? value : JSON.stringify(value));
+    return;
+  }
   if ((m = body.match(/^set\((\S+?), (\S+?\.attributes\["[^"]+"\])\)$/))) {
     ctx.set(m[1], ctx.get(m[2]));
     return;

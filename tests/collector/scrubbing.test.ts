@@ -90,6 +90,7 @@ function plantedTrace(): SimTrace {
           "http.request.header.user-agent": ["Mozilla/5.0"],
           "http.request.header.content-type": ["application/json"],
           "http.request.header.x-request-id": ["req-42"],
+          "http.request.header.x-correlation-id": ["alice@example.com", "+7 912 345-67-89"],
           "http.response.header.set-cookie": ["sid=abc; HttpOnly"],
           "http.response.header.content-type": ["application/json"],
           "client.address": "203.0.113.7",
@@ -149,8 +150,13 @@ describe("scrubbing statements over a planted trace", () => {
 
   it("deletes auth, cookie, API-key and every non-allow-listed header; keeps allow-listed headers", () => {
     const headers = Object.keys(server.attributes).filter((k) => k.startsWith("http.request.header.") || k.startsWith("http.response.header."));
-    expect(headers.sort()).toEqual(["http.request.header.content-type", "http.request.header.x-request-id", "http.response.header.content-type"]);
-    expect(server.attributes["http.request.header.x-request-id"]).toEqual(["req-42"]);
+    expect(headers.sort()).toEqual(["http.request.header.content-type", "http.request.header.x-correlation-id", "http.request.header.x-request-id", "http.response.header.content-type"]);
+    // Header values arrive as lists; they are kept as their JSON text so the value patterns apply.
+    expect(server.attributes["http.request.header.x-request-id"]).toBe('["req-42"]');
+  });
+
+  it("scrubs personal data inside allow-listed header values, which arrive as lists", () => {
+    expect(server.attributes["http.request.header.x-correlation-id"]).toBe('["[email]","[phone]"]');
   });
 
   it("deletes client IP attributes and the caller's host name on server spans", () => {
