@@ -37,7 +37,8 @@ export function redactSecrets(value: unknown): unknown {
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     if (obj[SECRET_SIG_KEY] === SECRET_SIG) return SECRET_MARK;
-    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, redactSecrets(obj[k])]));
+    // Key order is left to canonicalJson, which sorts when the files are written.
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
   }
   return value;
 }
