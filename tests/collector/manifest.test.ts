@@ -23,6 +23,21 @@ const TYPES_BY_MODULE: Record<string, string[]> = {
   routingconnector: ["routing"],
   healthcheckextension: ["health_check"],
   filestorage: ["file_storage"],
+  filelogreceiver: ["filelog"],
+  redactionprocessor: ["redaction"],
+  prometheusremotewriteexporter: ["prometheusremotewrite"],
+  spanmetricsconnector: ["spanmetrics"],
+};
+/**
+ * Modules built but not (yet) used by the gateway or sampler configs, each with
+ * the reason it is in the distribution. Keep this list short: every entry costs
+ * build time and image size.
+ */
+const NOT_IN_PIPELINE: Record<string, string> = {
+  filelogreceiver: "the audit shipper's at-least-once proof runs filelog + file_storage in this binary (awss3 cannot be built here)",
+  redactionprocessor: "candidate for allow-list scrubbing (R12); measured against OTTL keep_matching_keys",
+  prometheusremotewriteexporter: "span metrics to the metrics store (R5 alerting)",
+  spanmetricsconnector: "RED metrics from every span before sampling (R5 alerting)",
 };
 const KINDS = ["receivers", "processors", "exporters", "connectors", "extensions"] as const;
 type Manifest = Record<(typeof KINDS)[number], { gomod: string }[]> & { dist: { version: string } };
@@ -50,7 +65,9 @@ describe("Collector builder manifest", () => {
       for (const type of used) expect({ kind, type, built: built.has(type) }).toEqual({ kind, type, built: true });
       // Every module is used (the OTLP exporter counts once, under either name).
       for (const c of manifest[kind] ?? []) {
-        const types = TYPES_BY_MODULE[path.basename(c.gomod.split(" ")[0])];
+        const base = path.basename(c.gomod.split(" ")[0]);
+        if (base in NOT_IN_PIPELINE) continue;
+        const types = TYPES_BY_MODULE[base];
         expect({ module: c.gomod, used: types.some((t) => used.has(t)) }).toEqual({ module: c.gomod, used: true });
       }
     }
