@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PART_OF } from "../platform/topology";
+import { PART_OF } from "../specs/topology";
 
 /** Annotation whose presence tells synth that the ConfigMap's data entries are deployed configuration files. */
 export const CONFIG_FILES_ANNOTATION = "tracing.platform/config-files";

@@ -1,10 +1,10 @@
 /**
  * Exposes a workload outside its namespace, the only way the platform does
- * (R13): see platform/internalLoadBalancer.ts for what it guarantees.
+ * (R13): see specs/internalLoadBalancer.ts for what it guarantees.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { InternalLoadBalancerInput, internalLoadBalancerSpec } from "../platform/internalLoadBalancer";
+import { InternalLoadBalancerInput, internalLoadBalancerSpec } from "../specs/internalLoadBalancer";
 
 export interface InternalEndpointArgs extends InternalLoadBalancerInput {
   readonly namespace: pulumi.Input<string>;

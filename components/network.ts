@@ -1,15 +1,15 @@
 /**
  * Private networking (R13): the platform namespace, a default-deny policy for
- * ingress and egress, one explicit allow rule per flow of platform/flows.ts,
+ * ingress and egress, one explicit allow rule per flow of specs/flows.ts,
  * and optionally an S3 gateway VPC endpoint so trace data never leaves the
  * AWS network.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Flow } from "../platform/flows";
-import { defaultDenySpec, flowPolicies, NetworkPolicySpec } from "../platform/networkPolicies";
-import { PART_OF } from "../platform/topology";
+import { Flow } from "../specs/flows";
+import { defaultDenySpec, flowPolicies, NetworkPolicySpec } from "../specs/networkPolicies";
+import { PART_OF } from "../specs/topology";
 
 export interface PrivateNetworkArgs {
   /** Name of the namespace to create. @default "tracing" */

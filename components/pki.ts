@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { Application, APPLICATIONS, headlessPodDnsNames, serviceDnsNames, Workload, WORKLOADS } from "../platform/topology";
+import { Application, APPLICATIONS, headlessPodDnsNames, serviceDnsNames, Workload, WORKLOADS } from "../specs/topology";
 
 const HOURS_PER_DAY = 24;
 const ORGANIZATION = "Order Pipeline Tracing";

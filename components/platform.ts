@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../config/load";
-import { platformFlows } from "../platform/flows";
-import { Application, APPLICATIONS, TENANTS } from "../platform/topology";
+import { platformFlows } from "../specs/flows";
+import { Application, APPLICATIONS, TENANTS } from "../specs/topology";
 import { PrivateNetwork } from "./network";
 import { Pki } from "./pki";
 import { Collector, CollectorEndpoints } from "./collector";

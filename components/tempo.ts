@@ -10,8 +10,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { configFiles } from "./configFiles";
 import { renderTempoConfig, renderTempoOverrides } from "../render/tempoConfig";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../platform/podSecurity";
-import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../platform/topology";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../specs/podSecurity";
+import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../specs/topology";
 import { TEMPO_IMAGE } from "../versions/tempo";
 
 /** Port of Tempo's internal server: HTTPS /ready for kubelet probes only (no client certificate, no other route). */

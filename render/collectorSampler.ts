@@ -5,7 +5,7 @@
  * mutual TLS, with a persistent sending queue. Pure: typed options in, YAML
  * text out.
  */
-import { TENANTS } from "../platform/topology";
+import { TENANTS } from "../specs/topology";
 import {
   healthCheckExtension,
   MemoryLimits,

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { memoryLimitsFor, TlsMinVersion } from "../../render/collectorCommon";
 import { renderCollectorGateway } from "../../render/collectorGateway";
-import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../platform/topology";
+import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
 import { internalEndpoint } from "../internalEndpoint";
 import { CollectorResources, collectorPodTemplate, MOUNTED_TLS } from "./pod";

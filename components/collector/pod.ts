@@ -6,8 +6,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../platform/podSecurity";
-import { PORTS, TLS_MOUNT, Workload, workloadLabels } from "../../platform/topology";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../specs/podSecurity";
+import { PORTS, TLS_MOUNT, Workload, workloadLabels } from "../../specs/topology";
 import { tlsSecretName } from "../pki";
 
 /** UID/GID of the Collector process (the contrib images use 10001). */

@@ -6,7 +6,7 @@
  * boundary, so the Support organisation holds only the `orders` data source.
  */
 import { GRAFANA_ORGS } from "../../render/grafanaIni";
-import { TENANTS } from "../../platform/topology";
+import { TENANTS } from "../../specs/topology";
 
 export type OrgKey = "support" | "engineering";
 

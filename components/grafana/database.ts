@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS } from "../../platform/topology";
+import { PORTS } from "../../specs/topology";
 
 export interface GrafanaDatabaseArgs {
   readonly vpcId: string;

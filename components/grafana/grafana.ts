@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import * as grafana from "@pulumiverse/grafana";
 import { PlatformConfig } from "../../config/load";
-import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../../platform/topology";
+import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../../specs/topology";
 import { renderAuditProxyConfig } from "../../render/auditProxy";
 import { renderAuditShipperConfig } from "../../render/auditShipper";
 import { dashboardJson } from "../../render/dashboards/model";

@@ -4,8 +4,8 @@
  * shipper (our Collector) that uploads the audit logs. Pure: no Pulumi, so
  * tests can inspect it and policies see typed resources.
  */
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../platform/podSecurity";
-import { PORTS, TLS_MOUNT, workloadLabels } from "../../platform/topology";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../specs/podSecurity";
+import { PORTS, TLS_MOUNT, workloadLabels } from "../../specs/topology";
 
 export const GRAFANA_UID = 472;
 export const NGINX_UID = 101;

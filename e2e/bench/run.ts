@@ -21,7 +21,7 @@ import * as path from "path";
 import { memoryLimitsFor } from "../../render/collectorCommon";
 import { renderCollectorGateway } from "../../render/collectorGateway";
 import { renderCollectorSampler } from "../../render/collectorSampler";
-import { serviceDnsNames } from "../../platform/topology";
+import { serviceDnsNames } from "../../specs/topology";
 import { CERT_NAMESPACE, generateTestPki, TestPki } from "../harness/certs";
 import { collectorMetric, startCollector, waitForCollector } from "../harness/collectors";
 import { deployedGatewayOptions, deployedSamplerOptions, GATEWAY_MEMORY_LIMIT_MIB, stackConfig } from "../harness/deployedOptions";

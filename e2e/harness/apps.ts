@@ -1,6 +1,6 @@
 /** Starts the sample Shop, CRM and MES APIs (e2e/app) as separate processes, exporting to the gateway over mutual TLS. */
 import * as path from "path";
-import { Application } from "../../platform/topology";
+import { Application } from "../../specs/topology";
 import { CertFiles } from "./certs";
 import { REPO_ROOT, TSX } from "./paths";
 import { ManagedProcess, Supervisor, waitFor } from "./supervisor";

@@ -8,7 +8,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { APPLICATIONS, Application, headlessPodDnsNames, serviceDnsNames, Workload } from "../../platform/topology";
+import { APPLICATIONS, Application, headlessPodDnsNames, serviceDnsNames, Workload } from "../../specs/topology";
 
 /** One identity: PEM paths. */
 export interface CertFiles {

@@ -10,7 +10,7 @@ import { parseStackConfig, StackConfig } from "../../config/stackConfig";
 import { memoryLimitsFor } from "../../render/collectorCommon";
 import { CollectorGatewayOptions } from "../../render/collectorGateway";
 import { CollectorSamplerOptions } from "../../render/collectorSampler";
-import { PORTS, serviceDnsNames, TLS_MOUNT } from "../../platform/topology";
+import { PORTS, serviceDnsNames, TLS_MOUNT } from "../../specs/topology";
 import { readStackConfigFile } from "../../synth/stackFile";
 import { REPO_ROOT } from "./paths";
 

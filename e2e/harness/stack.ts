@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderCollectorGateway } from "../../render/collectorGateway";
 import { renderCollectorSampler, SamplingPolicyOptions } from "../../render/collectorSampler";
-import { serviceDnsNames } from "../../platform/topology";
+import { serviceDnsNames } from "../../specs/topology";
 import { startApps } from "./apps";
 import { CERT_NAMESPACE, generateTestPki, TestPki } from "./certs";
 import { startCollector, waitForCollector } from "./collectors";

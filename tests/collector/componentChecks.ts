@@ -3,7 +3,7 @@
  * component tests (each test file synthesizes one stack).
  */
 import { parse } from "yaml";
-import { PORTS, TLS_MOUNT } from "../../platform/topology";
+import { PORTS, TLS_MOUNT } from "../../specs/topology";
 import { Synthesis } from "../../synth/synthesize";
 import { named, ofType } from "../support/synth";
 

@@ -4,7 +4,7 @@
  * volume, the internal NLB for applications, and that mounted paths match
  * the configuration files.
  */
-import { PORTS } from "../../platform/topology";
+import { PORTS } from "../../specs/topology";
 import { COLLECTOR_VERSION } from "../../versions/collector";
 import { ofType, synthStack } from "../support/synth";
 import { container, expectContainerMatchesConfig, find, expectHardenedPod, inputs, Obj, podSpec } from "./componentChecks";

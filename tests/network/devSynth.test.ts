@@ -1,5 +1,5 @@
-import { platformFlows } from "../../platform/flows";
-import { flowPolicies } from "../../platform/networkPolicies";
+import { platformFlows } from "../../specs/flows";
+import { flowPolicies } from "../../specs/networkPolicies";
 import { ofType, synthStack } from "../support/synth";
 
 describe("private network in the dev stack", () => {

@@ -1,5 +1,5 @@
 import { isPrivateCidr, parseCidr, cidrContains } from "../../config/cidr";
-import { Audience, INTERNAL_NLB_ANNOTATIONS, internalLoadBalancerSpec, InternalLoadBalancerInput } from "../../platform/internalLoadBalancer";
+import { Audience, INTERNAL_NLB_ANNOTATIONS, internalLoadBalancerSpec, InternalLoadBalancerInput } from "../../specs/internalLoadBalancer";
 
 const allowedCidrs = { corporate: ["10.100.0.0/16", "10.101.0.0/16"], applications: ["10.30.64.0/18"] };
 const base: InternalLoadBalancerInput = {

@@ -1,6 +1,6 @@
-import { platformFlows, FlowInputs } from "../../platform/flows";
-import { flowPolicies } from "../../platform/networkPolicies";
-import { PORTS, workloadLabels } from "../../platform/topology";
+import { platformFlows, FlowInputs } from "../../specs/flows";
+import { flowPolicies } from "../../specs/networkPolicies";
+import { PORTS, workloadLabels } from "../../specs/topology";
 
 const inputs: FlowInputs = {
   applicationNamespaces: ["shop-api", "crm-api", "mes-api"],

@@ -1,4 +1,4 @@
-import { APPLICATIONS, serviceDnsNames, WORKLOADS } from "../../platform/topology";
+import { APPLICATIONS, serviceDnsNames, WORKLOADS } from "../../specs/topology";
 import { SECRET_MARK } from "../../synth/synthesize";
 import { named, ofType, synthStack } from "../support/synth";
 

@@ -2,7 +2,7 @@ import { ingressInternal, ingressSourceRestricted, ingressTls } from "../../poli
 import { namespaceDefaultDeny } from "../../policies/kubernetes/networkPolicies";
 import { noHostAccess, nonRootContainers } from "../../policies/kubernetes/podSecurity";
 import { internalLoadBalancer, loadBalancerSourceRanges, noExternalIps, noNodePort } from "../../policies/kubernetes/services";
-import { INTERNAL_NLB_ANNOTATIONS } from "../../platform/internalLoadBalancer";
+import { INTERNAL_NLB_ANNOTATIONS } from "../../specs/internalLoadBalancer";
 import { check, k8s, messagesFor } from "./support";
 
 const svc = (name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}) =>

@@ -1,7 +1,7 @@
 /** Trace storage as the dev stack declares it (component test on the real program). */
 import { tlsSecretName } from "../../components/pki";
-import { platformFlows } from "../../platform/flows";
-import { PORTS, TLS_MOUNT, workloadLabels } from "../../platform/topology";
+import { platformFlows } from "../../specs/flows";
+import { PORTS, TLS_MOUNT, workloadLabels } from "../../specs/topology";
 import { TEMPO_IMAGE } from "../../versions/tempo";
 import { ofType, synthStack } from "../support/synth";
 import { Json, only, policyJson, tempoOverridesYaml, tempoStatefulSet, tempoYaml, traceStoreResources } from "./storageSynth";
