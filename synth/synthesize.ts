@@ -20,6 +20,10 @@ export interface SynthResource {
   readonly name: string;
   readonly parent: string | null;
   readonly inputs: Record<string, unknown>;
+  /** URN of the explicit provider the resource uses (own or inherited); absent: the default provider. */
+  readonly provider?: string;
+  /** The resource's ignoreChanges option, when set. */
+  readonly ignoreChanges?: string[];
 }
 
 export interface Synthesis {
@@ -41,6 +45,12 @@ export function redactSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
   }
   return value;
+}
+
+/** A dynamic resource's serialized provider code: replaced by a marker (it is the program's own code, and large). */
+export const DYNAMIC_PROVIDER_MARK = "[dynamic provider code]";
+function dropDynamicProviderCode(inputs: Record<string, unknown>): Record<string, unknown> {
+  return "__provider" in inputs ? { ...inputs, __provider: DYNAMIC_PROVIDER_MARK } : inputs;
 }
 
 function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
@@ -71,10 +81,10 @@ export async function synthesize(projectDir: string, stack: string, programPath 
   pulumi.runtime.setAllConfig(config, secretKeys);
 
   // Each resource object with its type, name and parent, in declaration order.
-  const declared: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource }[] = [];
+  const declared: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource; ignoreChanges?: string[] }[] = [];
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      declared.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent });
+      declared.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, ignoreChanges: args.opts.ignoreChanges });
       return undefined;
     });
     // The program reads its config and declares resources when loaded, exactly as under `pulumi up`.
@@ -103,14 +113,20 @@ export async function synthesize(projectDir: string, stack: string, programPath 
   const stackEntry: SynthResource = { urn: stackUrn, type: "pulumi:pulumi:Stack", name: `${project}-${stack}`, parent: null, inputs: {} };
   const resources: SynthResource[] = [
     stackEntry,
-    ...declared.map((d) => ({
-      urn: urnOf.get(d.resource)!,
-      type: d.type,
-      name: d.name,
-      // Resources declared without a parent belong to the Stack, as under `pulumi up`.
-      parent: d.parent ? urnOf.get(d.parent)! : stackUrn,
-      inputs: redactSecrets(recorded.get(`${d.type}::${d.name}`)?.inputs ?? {}) as Record<string, unknown>,
-    })),
+    ...declared.map((d) => {
+      const record = recorded.get(`${d.type}::${d.name}`);
+      return {
+        urn: urnOf.get(d.resource)!,
+        type: d.type,
+        name: d.name,
+        // Resources declared without a parent belong to the Stack, as under `pulumi up`.
+        parent: d.parent ? urnOf.get(d.parent)! : stackUrn,
+        inputs: dropDynamicProviderCode(redactSecrets(record?.inputs ?? {}) as Record<string, unknown>),
+        // Reference `<urn>::<id>`: the URN alone is stable and enough.
+        ...(record?.provider ? { provider: record.provider.split("::").slice(0, -1).join("::") } : {}),
+        ...(d.ignoreChanges?.length ? { ignoreChanges: [...d.ignoreChanges].sort() } : {}),
+      };
+    }),
   ];
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { stack, project, resources, configFiles: extractConfigFiles(resources) };

@@ -8,6 +8,7 @@ const inputs: FlowInputs = {
   corporateCidrs: ["10.100.0.0/16"],
   idpEgressCidrs: ["10.200.10.0/24"],
   awsApiEgressCidrs: ["10.30.0.0/16"],
+  deployerCidrs: [],
   vpcCidr: "10.30.0.0/16",
   exposeCollector: false,
   grafanaDatabase: "sqlite",
