@@ -24,6 +24,8 @@ export interface SynthResource {
   readonly provider?: string;
   /** The resource's ignoreChanges option, when set. */
   readonly ignoreChanges?: string[];
+  /** URNs of the resources named in its dependsOn option, when set (sorted). */
+  readonly dependsOn?: string[];
 }
 
 export interface Synthesis {
@@ -51,6 +53,12 @@ export function redactSecrets(value: unknown): unknown {
 export const DYNAMIC_PROVIDER_MARK = "[dynamic provider code]";
 function dropDynamicProviderCode(inputs: Record<string, unknown>): Record<string, unknown> {
   return "__provider" in inputs ? { ...inputs, __provider: DYNAMIC_PROVIDER_MARK } : inputs;
+}
+
+/** The resources of a dependsOn option given as a resource or a plain list (the only forms the program uses). */
+function dependsOnList(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
+  const list: unknown[] = Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : [];
+  return list.filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r));
 }
 
 function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
@@ -81,10 +89,10 @@ export async function synthesize(projectDir: string, stack: string, programPath 
   pulumi.runtime.setAllConfig(config, secretKeys);
 
   // Each resource object with its type, name and parent, in declaration order.
-  const declared: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource; ignoreChanges?: string[] }[] = [];
+  const declared: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource; ignoreChanges?: string[]; dependsOn: pulumi.Resource[] }[] = [];
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      declared.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, ignoreChanges: args.opts.ignoreChanges });
+      declared.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, ignoreChanges: args.opts.ignoreChanges, dependsOn: dependsOnList(args.opts.dependsOn) });
       return undefined;
     });
     // The program reads its config and declares resources when loaded, exactly as under `pulumi up`.
@@ -98,7 +106,7 @@ export async function synthesize(projectDir: string, stack: string, programPath 
   const urnOf = new Map<pulumi.Resource, string>();
   for (const d of declared) {
     // Parents not seen by the transformation (the root Stack) are resolved too.
-    for (const r of d.parent ? [d.resource, d.parent] : [d.resource]) {
+    for (const r of [d.resource, ...(d.parent ? [d.parent] : []), ...d.dependsOn]) {
       if (!urnOf.has(r)) urnOf.set(r, await outputValue(r.urn));
     }
   }
@@ -125,6 +133,7 @@ export async function synthesize(projectDir: string, stack: string, programPath 
         // Reference `<urn>::<id>`: the URN alone is stable and enough.
         ...(record?.provider ? { provider: record.provider.split("::").slice(0, -1).join("::") } : {}),
         ...(d.ignoreChanges?.length ? { ignoreChanges: [...d.ignoreChanges].sort() } : {}),
+        ...(d.dependsOn.length ? { dependsOn: d.dependsOn.map((r) => urnOf.get(r)!).sort() } : {}),
       };
     }),
   ];
