@@ -47,6 +47,23 @@ describe("platform flows", () => {
     expect(exposed.from).toContainEqual({ kind: "cidrs", cidrs: ["10.30.64.0/18"] });
   });
 
+  it("admits the deployer CIDRs to Grafana's HTTPS port only, and only when some are configured", () => {
+    expect(byName(platformFlows(inputs)).has("deployers-to-grafana")).toBe(false);
+    const flows = platformFlows({ ...inputs, deployerCidrs: ["10.30.8.0/24"] });
+    const withDeployers = flows.filter((f) => JSON.stringify(f.from).includes("10.30.8.0/24") || JSON.stringify(f.to).includes("10.30.8.0/24"));
+    expect(withDeployers.map((f) => f.name)).toEqual(["deployers-to-grafana"]);
+    expect(flowPolicies(withDeployers[0])).toEqual([
+      {
+        name: "allow-deployers-to-grafana-ingress-grafana",
+        spec: {
+          podSelector: { matchLabels: workloadLabels("grafana") },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [{ ipBlock: { cidr: "10.30.8.0/24" } }], ports: [{ port: PORTS.grafanaHttps, protocol: "TCP" }] }],
+        },
+      },
+    ]);
+  });
+
   it("opens the database flow only with PostgreSQL", () => {
     expect(byName(platformFlows(inputs)).has("grafana-to-database")).toBe(false);
     expect(byName(platformFlows({ ...inputs, grafanaDatabase: "postgres" })).get("grafana-to-database")!.ports).toEqual([{ port: 5432, protocol: "TCP" }]);
