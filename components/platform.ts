@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../config/load";
 import { platformFlows } from "../specs/flows";
 import { Application, APPLICATIONS, TENANTS } from "../specs/topology";
+import { kubernetesProvider } from "./clusterAccess";
 import { PrivateNetwork } from "./network";
 import { Pki } from "./pki";
 import { Collector, CollectorEndpoints } from "./collector";
@@ -46,10 +47,12 @@ export class TracingPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: TracingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracing:platform:TracingPlatform", name, {}, opts);
-    const child = { parent: this };
     const cfg = args.config;
     const tags = { "tracing:stack": cfg.stack, "app.kubernetes.io/part-of": "tracing-platform" };
     const region = aws.config.region ?? "eu-central-1";
+    // Every Kubernetes object below inherits this provider through its parent chain.
+    const kubernetes = kubernetesProvider(name, { clusterName: cfg.cluster.name, region, kubeconfig: cfg.secrets.kubeconfig }, this);
+    const child = { parent: this, providers: [kubernetes] };
 
     const network = new PrivateNetwork(
       `${name}-network`,

@@ -12,8 +12,14 @@ export type ArchiveStorageClass = "GLACIER" | "DEEP_ARCHIVE";
 export type GrafanaDatabase = "sqlite" | "postgres";
 
 /** Secret keys: only ever read from `pulumi config set --secret`. */
-export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword"] as const;
+export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword", "kubeconfig"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
+/**
+ * Secrets whose presence changes what is deployed, not just a value: the
+ * offline synth never invents a placeholder for them. `kubeconfig` replaces
+ * the Kubernetes provider built from the cluster settings.
+ */
+export const OPTIONAL_SECRET_KEYS: readonly SecretKey[] = ["kubeconfig"];
 
 export interface OidcConfig {
   /** Display name of the IdP on Grafana's login page. */
@@ -55,6 +61,8 @@ export interface StackConfig<S> {
     readonly applicationNamespaces: readonly string[];
     readonly idpEgressCidrs: readonly string[];
     readonly awsApiEgressCidrs: readonly string[];
+    /** Where `pulumi up` runs (the CI runners): admitted to Grafana's load balancer and NetworkPolicy only. */
+    readonly deployerCidrs: readonly string[];
     readonly exposeCollector: boolean;
     readonly s3VpcEndpoint: boolean;
   };
@@ -72,6 +80,8 @@ export interface StackConfig<S> {
     readonly caRenewBeforeDays: number;
   };
   readonly hostnames: { readonly grafana: string; readonly collector?: string };
+  /** Route53 private hosted zone for tracing:grafanaHostname; undefined: the DNS team creates the record (docs/deploy.md). */
+  readonly privateHostedZoneId?: string;
   readonly oidc: OidcConfig;
   readonly cluster: ClusterConfig;
   readonly replicas: {
@@ -153,6 +163,12 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
       allowed: "a non-empty list of CIDRs (no wider than /8) for the S3 and STS endpoints (or their VPC endpoints)",
       check: anyRange,
     }),
+    deployerCidrs: r.stringList("deployerCidrs", {
+      default: [],
+      nonEmpty: false,
+      allowed: "a list of private CIDRs no wider than /8 where the deploy runners run (they reach Grafana's API)",
+      check: privateRange,
+    }),
     exposeCollector: r.boolean("exposeCollector", false),
     s3VpcEndpoint: r.boolean("s3VpcEndpoint", false),
   };
@@ -185,6 +201,10 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     grafana: r.string("grafanaHostname", { pattern: HOSTNAME, allowed: "must be a lowercase DNS name, e.g. tracing.corp.example.com" }),
     collector: r.optionalString("collectorHostname", { pattern: HOSTNAME, allowed: "must be a lowercase DNS name" }),
   };
+  const privateHostedZoneId = r.optionalString("privateHostedZoneId", {
+    pattern: /^Z[A-Z0-9]{1,31}$/,
+    allowed: "must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ (the private zone holding tracing:grafanaHostname)",
+  });
 
   const oidcAllowed = "an object with name, authUrl, tokenUrl, apiUrl, clientId, supportGroup, developerGroup, adminGroup";
   const o = r.object("oidc", { required: true, allowed: oidcAllowed });
@@ -270,6 +290,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     sampling,
     tls,
     hostnames,
+    privateHostedZoneId,
     oidc,
     cluster,
     replicas,
@@ -289,9 +310,10 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
 /** Every non-secret key the parser reads, for the README reference test. */
 export const PLAIN_KEYS = [
   "namespace", "retentionDays", "tenantRetentionDays", "archiveDays", "archiveStorageClass", "corporateCidrs",
-  "applicationCidrs", "applicationNamespaces", "idpEgressCidrs", "awsApiEgressCidrs", "exposeCollector", "s3VpcEndpoint",
+  "applicationCidrs", "applicationNamespaces", "idpEgressCidrs", "awsApiEgressCidrs", "deployerCidrs", "exposeCollector", "s3VpcEndpoint",
   "defaultSamplePercent", "orderSamplePercent", "slowTraceThresholdMs", "maxConsumerDelaySeconds", "tlsMinVersion",
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",
+  "privateHostedZoneId",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",
   "auditRetentionDays", "storageClassName", "collectorImageRepository",
 ] as const;

@@ -39,6 +39,8 @@ export interface FlowInputs {
   readonly corporateCidrs: readonly string[];
   readonly idpEgressCidrs: readonly string[];
   readonly awsApiEgressCidrs: readonly string[];
+  /** Where `pulumi up` runs: the Grafana provider calls Grafana's API from there. */
+  readonly deployerCidrs: readonly string[];
   /** The VPC's CIDR: internal load balancer health checks and the Grafana database come from/live there. */
   readonly vpcCidr: string;
   readonly exposeCollector: boolean;
@@ -97,6 +99,13 @@ export function platformFlows(inputs: FlowInputs): Flow[] {
       name: "corporate-to-grafana",
       purpose: "Corporate users reach Grafana through the internal load balancer, which preserves client IPs (R13); the VPC range admits its health checks.",
       from: [cidrs(inputs.corporateCidrs), cidrs([inputs.vpcCidr])],
+      to: [workload("grafana")],
+      ports: tcp(PORTS.grafanaHttps),
+    },
+    {
+      name: "deployers-to-grafana",
+      purpose: "The deploy runners' Grafana provider provisions organisations, data sources and dashboards through the internal load balancer.",
+      from: inputs.deployerCidrs.length > 0 ? [cidrs(inputs.deployerCidrs)] : [],
       to: [workload("grafana")],
       ports: tcp(PORTS.grafanaHttps),
     },

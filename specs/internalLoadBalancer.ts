@@ -17,6 +17,12 @@ export interface InternalLoadBalancerInput {
   readonly allowedCidrs: Readonly<Record<Audience, readonly string[]>>;
   /** Narrower source ranges, each inside the audience's ranges. @default the audience's ranges */
   readonly sourceRanges?: readonly string[];
+  /**
+   * Where `pulumi up` runs (tracing:deployerCidrs), added to the source ranges
+   * for an endpoint the deployment itself calls (Grafana's API, for the Grafana
+   * provider). Private ranges no wider than /8. @default [] (none)
+   */
+  readonly deployerCidrs?: readonly string[];
   readonly selector: Readonly<Record<string, string>>;
   readonly ports: readonly { readonly name: string; readonly port: number; readonly targetPort: number }[];
   /** Extra annotations (e.g. a health-check path); security annotations always win. */
@@ -68,6 +74,11 @@ export function internalLoadBalancerSpec(input: InternalLoadBalancerInput): Inte
       );
     }
   }
+  const deployers = input.deployerCidrs ?? [];
+  for (const range of deployers) {
+    const problem = cidrProblem(range, { requirePrivate: true });
+    if (problem) throw new Error(`internal load balancer for ${input.audience}: deployer range ${JSON.stringify(range)} ${problem}`);
+  }
   if (input.ports.length === 0) throw new Error("internal load balancer: at least one port is required");
   return {
     annotations: { ...(input.annotations ?? {}), ...INTERNAL_NLB_ANNOTATIONS },
@@ -76,7 +87,7 @@ export function internalLoadBalancerSpec(input: InternalLoadBalancerInput): Inte
       loadBalancerClass: AWS_LOAD_BALANCER_CLASS,
       allocateLoadBalancerNodePorts: false,
       externalTrafficPolicy: "Local",
-      loadBalancerSourceRanges: [...requested],
+      loadBalancerSourceRanges: [...new Set([...requested, ...deployers])],
       selector: { ...input.selector },
       ports: input.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: "TCP" })),
     },

@@ -11,6 +11,8 @@ export interface RecordedResource {
   readonly custom: boolean;
   /** Inputs as the engine received them; secrets still wrapped in Pulumi's secret signature. */
   readonly inputs: Record<string, unknown>;
+  /** The explicit provider the engine was asked to use (`<urn>::<id>`), inherited ones included; undefined: the default provider. */
+  readonly provider?: string;
 }
 
 const ACCOUNT = "123456789012";
@@ -42,6 +44,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
       return { address: `${name}.mock.${region}.rds.amazonaws.com`, endpoint: `${name}.mock.${region}.rds.amazonaws.com:5432`, port: 5432, arn: arn("rds", `db:${name}`) };
     case "aws:ec2/securityGroup:SecurityGroup":
       return { arn: arn("ec2", `security-group/${fake("sg")}`) };
+    case "kubernetes:core/v1:Service":
+      // The AWS Load Balancer Controller publishes the NLB's DNS name in the status.
+      return (inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer"
+        ? { status: { loadBalancer: { ingress: [{ hostname: `k8s-mock-${name}.elb.${region}.amazonaws.com` }] } } }
+        : {};
     case "grafana:oss/organization:Organization":
       // Deterministic fake ids; the real ones come from Grafana.
       return { orgId: name.endsWith("support") ? 2 : name.endsWith("engineering") ? 3 : 100 };
@@ -61,7 +68,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs });
+    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs, provider: args.provider });
     const id = args.custom === false ? undefined : `${args.name}-id`;
     return { id, state: { ...inputs, ...computedOutputs(args.type, args.name, inputs, this.region) } };
   }
@@ -74,6 +81,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { name: this.region, id: this.region, region: this.region };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      case "aws:eks/getCluster:getCluster": {
+        const name = String(args.inputs.name);
+        return {
+          name,
+          endpoint: `https://MOCK0${name.toUpperCase().replace(/[^A-Z0-9]/g, "0")}.gr7.${this.region}.eks.amazonaws.com`,
+          certificateAuthorities: [{ data: Buffer.from(`mock CA bundle of ${name}`).toString("base64") }],
+        };
+      }
       default:
         throw new Error(`synth mocks: no mock for invoke ${args.token}; add one in synth/mocks.ts`);
     }

@@ -2,13 +2,14 @@
  * Reads Pulumi.<stack>.yaml the way the Pulumi CLI hands it to a program:
  * every value a string (lists and objects as JSON), secure values marked
  * secret. Without the CLI nothing can be decrypted, so every secret, set or
- * not, becomes a clearly marked placeholder.
+ * not, becomes a clearly marked placeholder (except the optional secrets whose
+ * presence changes what is deployed: those only when the stack file sets them).
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { NAMESPACE } from "../config/fields";
-import { SECRET_KEYS } from "../config/stackConfig";
+import { OPTIONAL_SECRET_KEYS, SECRET_KEYS } from "../config/stackConfig";
 
 export interface StackConfigFile {
   readonly project: string;
@@ -42,6 +43,7 @@ export function readStackConfigFile(projectDir: string, stack: string): StackCon
     }
   }
   for (const key of SECRET_KEYS) {
+    if (OPTIONAL_SECRET_KEYS.includes(key)) continue;
     const fullKey = `${NAMESPACE}:${key}`;
     if (config[fullKey] === undefined) {
       config[fullKey] = secretPlaceholder(fullKey, false);

@@ -20,6 +20,12 @@ export interface SynthResource {
   readonly name: string;
   readonly parent: string | null;
   readonly inputs: Record<string, unknown>;
+  /** URN of the explicit provider the resource uses (own or inherited); absent: the default provider. */
+  readonly provider?: string;
+  /** The resource's ignoreChanges option, when set. */
+  readonly ignoreChanges?: string[];
+  /** URNs of the resources named in its dependsOn option, when set (sorted). */
+  readonly dependsOn?: string[];
 }
 
 export interface Synthesis {
@@ -41,6 +47,18 @@ export function redactSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
   }
   return value;
+}
+
+/** A dynamic resource's serialized provider code: replaced by a marker (it is the program's own code, and large). */
+export const DYNAMIC_PROVIDER_MARK = "[dynamic provider code]";
+function dropDynamicProviderCode(inputs: Record<string, unknown>): Record<string, unknown> {
+  return "__provider" in inputs ? { ...inputs, __provider: DYNAMIC_PROVIDER_MARK } : inputs;
+}
+
+/** The resources of a dependsOn option given as a resource or a plain list (the only forms the program uses). */
+function dependsOnList(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
+  const list: unknown[] = Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : [];
+  return list.filter((r): r is pulumi.Resource => pulumi.Resource.isInstance(r));
 }
 
 function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
@@ -71,10 +89,10 @@ export async function synthesize(projectDir: string, stack: string, programPath 
   pulumi.runtime.setAllConfig(config, secretKeys);
 
   // Each resource object with its type, name and parent, in declaration order.
-  const declared: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource }[] = [];
+  const declared: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource; ignoreChanges?: string[]; dependsOn: pulumi.Resource[] }[] = [];
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      declared.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent });
+      declared.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, ignoreChanges: args.opts.ignoreChanges, dependsOn: dependsOnList(args.opts.dependsOn) });
       return undefined;
     });
     // The program reads its config and declares resources when loaded, exactly as under `pulumi up`.
@@ -88,7 +106,7 @@ export async function synthesize(projectDir: string, stack: string, programPath 
   const urnOf = new Map<pulumi.Resource, string>();
   for (const d of declared) {
     // Parents not seen by the transformation (the root Stack) are resolved too.
-    for (const r of d.parent ? [d.resource, d.parent] : [d.resource]) {
+    for (const r of [d.resource, ...(d.parent ? [d.parent] : []), ...d.dependsOn]) {
       if (!urnOf.has(r)) urnOf.set(r, await outputValue(r.urn));
     }
   }
@@ -103,14 +121,21 @@ export async function synthesize(projectDir: string, stack: string, programPath 
   const stackEntry: SynthResource = { urn: stackUrn, type: "pulumi:pulumi:Stack", name: `${project}-${stack}`, parent: null, inputs: {} };
   const resources: SynthResource[] = [
     stackEntry,
-    ...declared.map((d) => ({
-      urn: urnOf.get(d.resource)!,
-      type: d.type,
-      name: d.name,
-      // Resources declared without a parent belong to the Stack, as under `pulumi up`.
-      parent: d.parent ? urnOf.get(d.parent)! : stackUrn,
-      inputs: redactSecrets(recorded.get(`${d.type}::${d.name}`)?.inputs ?? {}) as Record<string, unknown>,
-    })),
+    ...declared.map((d) => {
+      const record = recorded.get(`${d.type}::${d.name}`);
+      return {
+        urn: urnOf.get(d.resource)!,
+        type: d.type,
+        name: d.name,
+        // Resources declared without a parent belong to the Stack, as under `pulumi up`.
+        parent: d.parent ? urnOf.get(d.parent)! : stackUrn,
+        inputs: dropDynamicProviderCode(redactSecrets(record?.inputs ?? {}) as Record<string, unknown>),
+        // Reference `<urn>::<id>`: the URN alone is stable and enough.
+        ...(record?.provider ? { provider: record.provider.split("::").slice(0, -1).join("::") } : {}),
+        ...(d.ignoreChanges?.length ? { ignoreChanges: [...d.ignoreChanges].sort() } : {}),
+        ...(d.dependsOn.length ? { dependsOn: d.dependsOn.map((r) => urnOf.get(r)!).sort() } : {}),
+      };
+    }),
   ];
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { stack, project, resources, configFiles: extractConfigFiles(resources) };

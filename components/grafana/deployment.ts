@@ -86,6 +86,8 @@ export function grafanaDeployment(name: string, args: GrafanaDeploymentArgs, par
       serviceName: "grafana",
       audience: "corporate",
       allowedCidrs: { corporate: cfg.network.corporateCidrs, applications: cfg.network.applicationCidrs },
+      // The Grafana provider calls the API through this load balancer from the deploy runners.
+      deployerCidrs: cfg.network.deployerCidrs,
       selector: workloadLabels("grafana"),
       ports: [{ name: "https", port: PORTS.https, targetPort: PORTS.grafanaHttps }],
       annotations: {

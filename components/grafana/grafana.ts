@@ -3,8 +3,9 @@
  * side (audit key, Object Lock audit bucket, shipper role, prod database),
  * the Kubernetes configuration (service account, secrets, rendered files),
  * the workload (Deployment and the corporate internal load balancer) and the
- * API provisioning (organisations, tenant-fixed Tempo data sources, folders,
- * dashboards) once the pods are ready. Each concern has its own file.
+ * DNS record and the wait until Grafana answers by its name, and the API
+ * provisioning (organisations, tenant-fixed Tempo data sources, folders,
+ * dashboards). Each concern has its own file.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../../config/load";
@@ -14,6 +15,7 @@ import { grafanaConfiguration } from "./configuration";
 import { OrgKey } from "./dataSources";
 import { grafanaDeployment } from "./deployment";
 import { provisionGrafana } from "./provisioning";
+import { grafanaReachability } from "./reachability";
 
 export { GRAFANA_SERVICE_ACCOUNT } from "./awsResources";
 export { BREAK_GLASS_ADMIN } from "./configuration";
@@ -64,6 +66,18 @@ export class Grafana extends pulumi.ComponentResource {
     const workload = grafanaDeployment(name, { config: cfg, namespaceRef: args.namespaceRef, configuration, databaseEndpoint: aws.database?.endpoint }, this);
 
     this.url = `https://${cfg.hostnames.grafana}`;
+    // The provider below calls Grafana through its name: wait until that works (DNS, NLB target health).
+    const reachable = grafanaReachability(
+      name,
+      {
+        hostname: cfg.hostnames.grafana,
+        privateHostedZoneId: cfg.privateHostedZoneId,
+        service: workload.service,
+        caCertPem: args.caCertPem,
+        dependsOn: [workload.deployment],
+      },
+      this,
+    );
     this.organizationIds = provisionGrafana(
       name,
       {
@@ -73,7 +87,7 @@ export class Grafana extends pulumi.ComponentResource {
         adminPassword: secret("grafanaAdminPassword"),
         certificate: args.certificate,
         caCertPem: args.caCertPem,
-        dependsOn: [workload.deployment, workload.service],
+        dependsOn: [workload.deployment, workload.service, reachable],
         deployment: workload.deployment,
       },
       this,

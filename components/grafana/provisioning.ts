@@ -33,6 +33,20 @@ export interface GrafanaProvisioningArgs {
 
 type Orgs = Record<OrgKey, grafana.oss.Organization>;
 
+/**
+ * Membership of both organisations belongs to SSO (org_mapping assigns each user
+ * at login), never to this program. The provider's Read stores every member of
+ * the organisation, except admin_user, into admins/editors/viewers/
+ * users_without_access, and its Update removes each member that is not in the
+ * configuration (grafana/terraform-provider-grafana
+ * internal/resources/grafana/resource_organization.go: ReadUsers, changes,
+ * applyChanges -> RemoveOrgUser; the file is the same from v4.44.0, which
+ * pulumiverse/pulumi-grafana v2.38.0 wraps, to v4.45.1). Without this list a
+ * `pulumi refresh` followed by `pulumi up` would remove every SSO user from
+ * both organisations. Property names as @pulumiverse/grafana 2.40.0 spells them.
+ */
+export const ORGANIZATION_MEMBERSHIP_FIELDS = ["admins", "editors", "viewers", "usersWithoutAccesses"] as const satisfies readonly (keyof grafana.oss.OrganizationArgs)[];
+
 function tempoDataSource(name: string, spec: TempoDataSourceSpec, orgs: Orgs, args: GrafanaProvisioningArgs, opts: pulumi.CustomResourceOptions): void {
   const orgId = orgs[spec.org].orgId.apply(String);
   const proxyServerName = serviceDnsNames("grafana", args.namespace).at(-1) as string;
@@ -76,7 +90,11 @@ export function provisionGrafana(name: string, args: GrafanaProvisioningArgs, pa
   const viaApi = { parent, provider };
   const orgs = {} as Orgs;
   for (const key of ["support", "engineering"] as const) {
-    orgs[key] = new grafana.oss.Organization(`${name}-org-${key}`, { name: GRAFANA_ORGS[key], adminUser: BREAK_GLASS_ADMIN, createUsers: false }, viaApi);
+    orgs[key] = new grafana.oss.Organization(
+      `${name}-org-${key}`,
+      { name: GRAFANA_ORGS[key], adminUser: BREAK_GLASS_ADMIN, createUsers: false },
+      { ...viaApi, ignoreChanges: [...ORGANIZATION_MEMBERSHIP_FIELDS] },
+    );
   }
   for (const spec of TEMPO_DATA_SOURCES) tempoDataSource(name, spec, orgs, args, viaApi);
 

@@ -107,6 +107,23 @@ describe("stack configuration", () => {
     expect(problemsOf({ awsApiEgressCidrs: ["16.0.0.0/4"] })[0]).toContain("wider than /8");
   });
 
+  it("reads the deploy runners' CIDRs with the corporate rules, defaulting to none", () => {
+    expect(parse().network.deployerCidrs).toEqual(["10.20.8.0/24"]);
+    expect(parse({ deployerCidrs: undefined }).network.deployerCidrs).toEqual([]);
+    expect(problemsOf({ deployerCidrs: ["0.0.0.0/0"] })[0]).toMatch(/^tracing:deployerCidrs = .*"0\.0\.0\.0\/0" opens the range to the whole internet/);
+    // A GitHub-hosted runner's public address is not a deployer range: the runner must be inside the network.
+    expect(problemsOf({ deployerCidrs: ["20.201.28.151/32"] })[0]).toMatch(/tracing:deployerCidrs.*not a private range/);
+    expect(problemsOf({ deployerCidrs: ["10.0.0.0/7"] })[0]).toMatch(/tracing:deployerCidrs.*(wider than \/8|not a valid CIDR)/);
+    expect(problemsOf({ deployerCidrs: "10.20.8.0/24" })[0]).toMatch(/tracing:deployerCidrs.*list/);
+  });
+
+  it("checks the private hosted zone id", () => {
+    expect(parse().privateHostedZoneId).toBe("Z0DEVEXAMPLE0ZONE0ID");
+    expect(parse({ privateHostedZoneId: undefined }).privateHostedZoneId).toBeUndefined();
+    expect(problemsOf({ privateHostedZoneId: "/hostedzone/Z0123" })[0]).toMatch(/tracing:privateHostedZoneId = "\/hostedzone\/Z0123": must be a Route53 hosted zone id/);
+    expect(problemsOf({ privateHostedZoneId: "z0123abc" })[0]).toMatch(/tracing:privateHostedZoneId/);
+  });
+
   it.each([
     ["defaultSamplePercent", "0"],
     ["defaultSamplePercent", "101"],

@@ -23,6 +23,7 @@ describe("private network in the dev stack", () => {
       corporateCidrs: ["10.100.0.0/16", "10.101.0.0/16"],
       idpEgressCidrs: ["10.200.10.0/24"],
       awsApiEgressCidrs: ["10.20.0.0/16"],
+      deployerCidrs: ["10.20.8.0/24"],
       vpcCidr: "10.20.0.0/16",
       exposeCollector: false,
       grafanaDatabase: "sqlite",

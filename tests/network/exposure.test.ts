@@ -26,6 +26,14 @@ describe("internal load balancer helper", () => {
     expect(internalLoadBalancerSpec({ ...base, audience: "applications" }).spec.loadBalancerSourceRanges).toEqual(allowedCidrs.applications);
   });
 
+  it("adds the deployer CIDRs to the source ranges once each, and refuses a public or too-wide deployer range", () => {
+    const spec = internalLoadBalancerSpec({ ...base, deployerCidrs: ["10.20.8.0/24", "10.100.0.0/16"] }).spec;
+    expect(spec.loadBalancerSourceRanges).toEqual([...allowedCidrs.corporate, "10.20.8.0/24"]);
+    expect(internalLoadBalancerSpec({ ...base, deployerCidrs: [] }).spec.loadBalancerSourceRanges).toEqual(allowedCidrs.corporate);
+    expect(() => internalLoadBalancerSpec({ ...base, deployerCidrs: ["0.0.0.0/0"] })).toThrow(/deployer range "0.0.0.0\/0" opens the range to the whole internet/);
+    expect(() => internalLoadBalancerSpec({ ...base, deployerCidrs: ["52.58.0.10/32"] })).toThrow(/deployer range "52.58.0.10\/32" is not a private range/);
+  });
+
   it("lets security annotations win over caller annotations", () => {
     const { annotations } = internalLoadBalancerSpec({
       ...base,

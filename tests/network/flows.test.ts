@@ -8,6 +8,7 @@ const inputs: FlowInputs = {
   corporateCidrs: ["10.100.0.0/16"],
   idpEgressCidrs: ["10.200.10.0/24"],
   awsApiEgressCidrs: ["10.30.0.0/16"],
+  deployerCidrs: [],
   vpcCidr: "10.30.0.0/16",
   exposeCollector: false,
   grafanaDatabase: "sqlite",
@@ -44,6 +45,23 @@ describe("platform flows", () => {
     expect(hidden.from).toEqual([{ kind: "namespaces", names: ["shop-api", "crm-api", "mes-api"] }]);
     const exposed = byName(platformFlows({ ...inputs, exposeCollector: true })).get("apps-to-gateway")!;
     expect(exposed.from).toContainEqual({ kind: "cidrs", cidrs: ["10.30.64.0/18"] });
+  });
+
+  it("admits the deployer CIDRs to Grafana's HTTPS port only, and only when some are configured", () => {
+    expect(byName(platformFlows(inputs)).has("deployers-to-grafana")).toBe(false);
+    const flows = platformFlows({ ...inputs, deployerCidrs: ["10.30.8.0/24"] });
+    const withDeployers = flows.filter((f) => JSON.stringify(f.from).includes("10.30.8.0/24") || JSON.stringify(f.to).includes("10.30.8.0/24"));
+    expect(withDeployers.map((f) => f.name)).toEqual(["deployers-to-grafana"]);
+    expect(flowPolicies(withDeployers[0])).toEqual([
+      {
+        name: "allow-deployers-to-grafana-ingress-grafana",
+        spec: {
+          podSelector: { matchLabels: workloadLabels("grafana") },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [{ ipBlock: { cidr: "10.30.8.0/24" } }], ports: [{ port: PORTS.grafanaHttps, protocol: "TCP" }] }],
+        },
+      },
+    ]);
   });
 
   it("opens the database flow only with PostgreSQL", () => {

@@ -202,6 +202,7 @@ describe("trace storage in the dev stack", () => {
       corporateCidrs: ["10.0.0.0/8"],
       idpEgressCidrs: ["10.1.0.0/16"],
       awsApiEgressCidrs: ["10.2.0.0/16"],
+      deployerCidrs: ["10.3.8.0/24"],
       vpcCidr: "10.3.0.0/16",
       exposeCollector: false,
       grafanaDatabase: "sqlite",
