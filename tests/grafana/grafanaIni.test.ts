@@ -129,7 +129,7 @@ describe("audit shipper config", () => {
     expect(config.receivers["filelog/grafana"].include).toEqual(["/a/grafana.log", "/a/grafana.log.*"]);
     expect(config.exporters["awss3/queries"].s3uploader).toMatchObject({ s3_bucket: "audit", s3_prefix: "dev/queries", region: "eu-central-1" });
     expect(config.exporters["awss3/grafana"].s3uploader.s3_prefix).toBe("dev/grafana");
-    expect(config.exporters["awss3/queries"].sending_queue).toEqual({ enabled: true, storage: "file_storage/audit" });
+    expect(config.exporters["awss3/queries"].sending_queue).toMatchObject({ enabled: true, storage: "file_storage/audit" });
     expect(config.service.pipelines["logs/queries"].exporters).toEqual(["awss3/queries"]);
   });
 });
