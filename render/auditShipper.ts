@@ -1,7 +1,8 @@
 /**
  * Collector configuration of the audit shipper (R11): a sidecar in the
  * Grafana pod that tails the audit proxy's query log and Grafana's own JSON
- * log and writes them, unchanged line by line, to the Object Lock audit
+ * log and the front proxy's access log (logins), and writes them, unchanged
+ * line by line, to the Object Lock audit
  * bucket. Runs on the upstream contrib distribution of the Collector release
  * (filelog receiver, awss3 exporter; versions/collector.ts). Pure.
  *
@@ -38,6 +39,8 @@ export interface AuditShipperOptions {
   readonly prefix: string;
   /** The audit proxy's JSON log. */
   readonly queryLogPath: string;
+  /** The front proxy's JSON log (logins, every request with its user). @default undefined (no access stream) */
+  readonly frontLogPath?: string;
   /** Grafana's JSON log file (rotated copies next to it are read too). */
   readonly grafanaLogPath: string;
   /** Directory for read positions and the persistent sending queue (the shipper's own volume). */
@@ -56,7 +59,7 @@ export interface AuditShipperOptions {
   readonly queueSize?: number;
 }
 
-export const AUDIT_STREAMS = ["queries", "grafana"] as const;
+export const AUDIT_STREAMS = ["queries", "grafana", "access"] as const;
 export type AuditStream = (typeof AUDIT_STREAMS)[number];
 
 /** Feature gates the shipper must run with (container args). */
@@ -108,6 +111,11 @@ export function auditShipperConfig(o: AuditShipperOptions) {
   const health: Record<string, unknown> = { endpoint: o.healthEndpoint ?? "0.0.0.0:13133" };
   if (o.healthTls) health.tls = { cert_file: o.healthTls.certFile, key_file: o.healthTls.keyFile };
   const metrics = o.metrics ?? { host: "0.0.0.0", port: 8888 };
+  const streams: [AuditStream, string[]][] = [
+    ["queries", [o.queryLogPath]],
+    ["grafana", [o.grafanaLogPath, `${o.grafanaLogPath}.*`]],
+    ...(o.frontLogPath ? [["access", [o.frontLogPath]] as [AuditStream, string[]]] : []),
+  ];
   return {
     extensions: {
       health_check: health,
@@ -119,20 +127,13 @@ export function auditShipperConfig(o: AuditShipperOptions) {
         compaction: { on_start: true, on_rebound: true, directory: o.storageDir },
       },
     },
-    receivers: {
-      "filelog/queries": receiver([o.queryLogPath]),
-      "filelog/grafana": receiver([o.grafanaLogPath, `${o.grafanaLogPath}.*`]),
-    },
-    exporters: {
-      "awss3/queries": exporter("queries"),
-      "awss3/grafana": exporter("grafana"),
-    },
+    receivers: Object.fromEntries(streams.map(([stream, paths]) => [`filelog/${stream}`, receiver(paths)])),
+    exporters: Object.fromEntries(streams.map(([stream]) => [`awss3/${stream}`, exporter(stream)])),
     service: {
       extensions: ["health_check", storage],
-      pipelines: {
-        "logs/queries": { receivers: ["filelog/queries"], processors: [], exporters: ["awss3/queries"] },
-        "logs/grafana": { receivers: ["filelog/grafana"], processors: [], exporters: ["awss3/grafana"] },
-      },
+      pipelines: Object.fromEntries(
+        streams.map(([stream]) => [`logs/${stream}`, { receivers: [`filelog/${stream}`], processors: [], exporters: [`awss3/${stream}`] }]),
+      ),
       // The shipper's own metrics: failed and queued uploads are the alert signal (render/auditShipperAlerts.ts).
       telemetry: { metrics: { level: "normal", readers: [{ pull: { exporter: { prometheus: { host: metrics.host, port: metrics.port } } } }] } },
     },
