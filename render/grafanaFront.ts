@@ -62,6 +62,9 @@ export const FRONT_FIELDS: readonly (readonly [name: string, variable: string, n
   ["user_agent", "$http_user_agent", false],
 ];
 
+/** The gate file content that admits SSO logins (written as a pod annotation once the organisations exist). */
+export const SSO_GATE_OPEN = "set $sso_ready 1;";
+
 const CIDR = /^[0-9a-fA-F:.]+\/\d{1,3}$/;
 
 export function frontLogFormat(): string {

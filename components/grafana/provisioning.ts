@@ -10,14 +10,12 @@ import * as grafana from "@pulumiverse/grafana";
 import { dashboardJson } from "../../render/dashboards/model";
 import { orderLookupDashboard } from "../../render/dashboards/orderLookup";
 import { orderPipelineDashboard } from "../../render/dashboards/orderPipeline";
+import { SSO_GATE_OPEN } from "../../render/grafanaFront";
 import { GRAFANA_ORGS } from "../../render/grafanaIni";
 import { serviceDnsNames } from "../../specs/topology";
 import { IssuedCertificate } from "../pki";
 import { BREAK_GLASS_ADMIN } from "./configuration";
 import { SSO_GATE_ANNOTATION } from "./workload";
-
-/** The front proxy's gate file content that admits SSO logins (render/grafanaFront.ts reads `$sso_ready`). */
-export const ssoGateOpen = (): string => "set $sso_ready 1;";
 import { TempoDataSourceSpec, OrgKey, TEMPO_DATA_SOURCES, tempoDataSourceUrl, tempoJsonData, tempoSecureJsonData } from "./dataSources";
 
 export interface GrafanaProvisioningArgs {
@@ -92,7 +90,7 @@ export function provisionGrafana(name: string, args: GrafanaProvisioningArgs, pa
     `${name}-open-sso-after-orgs`,
     {
       metadata: { name: "grafana", namespace: args.namespaceRef },
-      spec: { template: { metadata: { annotations: { [SSO_GATE_ANNOTATION]: pulumi.interpolate`${ssoGateOpen()} # organisations ${orgs.support.orgId},${orgs.engineering.orgId}` } } } },
+      spec: { template: { metadata: { annotations: { [SSO_GATE_ANNOTATION]: pulumi.interpolate`${SSO_GATE_OPEN} # organisations ${orgs.support.orgId},${orgs.engineering.orgId}` } } } },
     },
     { parent, dependsOn: [args.statefulSet, orgs.support, orgs.engineering] },
   );
