@@ -12,6 +12,7 @@
  * report how many arrived twice.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { stringify } from "yaml";
@@ -94,7 +95,7 @@ function missing(counts: Map<string, number>, from: number, to: number): number[
 const duplicates = (counts: Map<string, number>) => [...counts.values()].filter((n) => n > 1).length;
 
 describe("audit shipper in the real Collector: nothing lost across stops, restarts, replacement and SIGKILL", () => {
-  const root = fs.mkdtempSync(path.join(require("os").tmpdir(), "audit-shipping-"));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "audit-shipping-"));
   const supervisor = new Supervisor(root, path.join(root, "pids"));
   const captures: OtlpLogsCapture[] = [];
   let runs = 0;

@@ -50,7 +50,7 @@ function get(address: string, port: number, pathAndQuery: string, ca: Buffer, he
 
 /** Answers like Grafana's OAuth and API handlers (see the file comment). */
 function grafanaStandIn(key: Buffer, cert: Buffer, seen: string[]): https.Server {
-  return https.createServer({ key, cert }, (req, res) => {
+  return https.createServer({ key, cert }, (req, res): void => {
     seen.push(`${req.method} ${req.url}`);
     const url = new URL(req.url ?? "/", `https://${HOST}`);
     const auth = req.headers.authorization;
@@ -62,20 +62,24 @@ function grafanaStandIn(key: Buffer, cert: Buffer, seen: string[]): https.Server
       } else {
         res.writeHead(302, { location: "/login", "set-cookie": "redirect_error=x; Path=/" });
       }
-      return res.end();
+      res.end();
+      return;
     }
     if (auth?.startsWith("Basic ")) {
       const [user, password] = Buffer.from(auth.slice(6), "base64").toString().split(":");
       res.writeHead(user === "admin" && password === "right" ? 200 : 401, { "x-grafana-identity-id": user === "admin" && password === "right" ? "user:admin-uid" : "" });
-      return res.end("{}");
+      res.end("{}");
+      return;
     }
     if (req.method === "POST" && url.pathname === "/login") {
       res.writeHead(401);
-      return res.end();
+      res.end();
+      return;
     }
     if (req.headers.cookie?.includes("grafana_session=abc")) {
       res.writeHead(200, { "x-grafana-identity-id": "user:u-42" });
-      return res.end("{}");
+      res.end("{}");
+      return;
     }
     res.writeHead(302, { location: "/login" });
     res.end();
@@ -222,6 +226,7 @@ describe("Grafana front proxy in real nginx", () => {
 
     const deployers = await startFront("deployers", [`${outside}/32`], SSO_GATE_OPEN);
     expect((await get(outside, deployers.port, "/api/org", ca, basic)).status).toBe(401);
-    expect(() => renderGrafanaFront({ ...({} as never), deployerCidrs: ["10.0.0.0/8; allow all"] } as never)).toThrow(/not a CIDR/);
+    const injected = { listen: "x", serverTls: { cert: "c", key: "k" }, upstream: "u", upstreamServerName: "n", upstreamCa: "a", accessLogPath: "l", ssoGateFile: "g", tlsProtocols: "TLSv1.3" };
+    expect(() => renderGrafanaFront({ ...injected, deployerCidrs: ["10.0.0.0/8; allow all"] })).toThrow(/not a CIDR/);
   });
 });
