@@ -5,14 +5,16 @@
  *
  * GRAFANA_12_KEYS: section -> keys of Grafana's `conf/defaults.ini`, tag
  * v12.2.1 (github.com/grafana/grafana; AGPL: read, never vendored). The tag
- * could not be read here (the repository snapshot is larger than the fetch
- * limit); the keys were checked against the stored copy of conf/defaults.ini
- * (commit 002060fdada8ac00eda5e1cd8f24a780e2463b97, a 9.x file: [auth]
- * session lifetimes, signout_redirect_url, generic_oauth login/email
- * attribute paths, tls_client_ca, [log.file]) and, for keys added since
- * ([security] csrf_always_check, [auth.basic] password_policy,
- * [sso_settings], [auth] id_response_header_*, [plugins]
- * preinstall_disabled/plugin_admin_enabled, [news]), against stored copies of the Grafana 11/12 defaults.ini text.
+ * itself could not be read here (the repository snapshot is larger than the
+ * fetch limit). Read instead: the index's copy of conf/defaults.ini (commit
+ * 002060fdada8ac00eda5e1cd8f24a780e2463b97, Grafana 9: [auth] session
+ * lifetimes, signout_redirect_url, generic_oauth login/email attribute paths
+ * and tls_client_ca, [log.file]); a verbatim copy of a Grafana 10/11
+ * defaults.ini (search index id 1793592705: [security] csrf_always_check,
+ * [auth] id_response_header_*, [sso_settings] configurable_providers,
+ * [auth.basic] password_policy, [plugins] plugin_admin_enabled, [news]
+ * news_feed_enabled, generic_oauth signout_redirect_url and use_refresh_token);
+ * and a quoted Grafana 12+ `[plugins]` block (preinstall, preinstall_disabled).
  * The lead should re-check with `git show v12.2.1:conf/defaults.ini`.
  */
 import { GrafanaIniOptions, renderGrafanaIni } from "../../render/grafanaIni";
