@@ -11,6 +11,7 @@ export interface PrivateBucket {
   readonly ownership: aws.s3.BucketOwnershipControls;
   readonly publicAccess: aws.s3.BucketPublicAccessBlock;
   readonly versioning: aws.s3.BucketVersioning;
+  readonly encryption: aws.s3.BucketServerSideEncryptionConfiguration;
 }
 
 /** Declares `${name}-bucket` and its baseline children under `parent`. */
@@ -24,10 +25,10 @@ export function privateBucket(name: string, bucketArgs: aws.s3.BucketArgs, kmsKe
     child,
   );
   const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-  new aws.s3.BucketServerSideEncryptionConfiguration(
+  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }] },
     child,
   );
-  return { bucket, ownership, publicAccess, versioning };
+  return { bucket, ownership, publicAccess, versioning, encryption };
 }

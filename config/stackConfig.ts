@@ -34,6 +34,14 @@ export interface OidcConfig {
   readonly supportGroup: string;
   readonly developerGroup: string;
   readonly adminGroup: string;
+  /** Claim whose value is the Grafana login, the `user` of every audit record (R11). @default "preferred_username" */
+  readonly loginClaim: string;
+  /** Claim holding the user's e-mail address. @default "email" */
+  readonly emailClaim: string;
+  /** The IdP's end-session endpoint: Grafana's sign-out also ends the IdP session. @default undefined (Grafana's own sign-out only) */
+  readonly signoutRedirectUrl?: string;
+  /** PEM of the CA that signed the IdP's TLS certificate (a corporate CA). @default undefined (the image's public roots) */
+  readonly tlsClientCaPem?: string;
 }
 
 export interface ClusterConfig {
@@ -61,7 +69,10 @@ export interface StackConfig<S> {
     readonly applicationNamespaces: readonly string[];
     readonly idpEgressCidrs: readonly string[];
     readonly awsApiEgressCidrs: readonly string[];
-    /** Where `pulumi up` runs (the CI runners): admitted to Grafana's load balancer and NetworkPolicy only. */
+    /**
+     * Where `pulumi up` runs (the CI runners, break-glass operators): admitted to Grafana's load
+     * balancer and NetworkPolicy only, and the only sources allowed Grafana's basic auth.
+     */
     readonly deployerCidrs: readonly string[];
     readonly exposeCollector: boolean;
     readonly s3VpcEndpoint: boolean;
@@ -92,6 +103,11 @@ export interface StackConfig<S> {
   };
   readonly grafanaDatabase: GrafanaDatabase;
   readonly auditRetentionDays: number;
+  /**
+   * The only role that may disable, delete or re-policy the audit KMS key and
+   * change the audit bucket's Object Lock, versioning or policy (R11).
+   */
+  readonly auditBreakGlassRoleArn: string;
   readonly storageClassName: string;
   /** Repository of the Collector image built from collector/builder-config.yaml (tagged with COLLECTOR_VERSION). */
   readonly collectorImageRepository: string;
@@ -104,6 +120,11 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const HTTPS_URL = /^https:\/\/[^\s/$.?#][^\s]*$/;
 const NON_EMPTY = /^\S(.*\S)?$/;
 const AWS_ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8,17}$`);
+const CLAIM = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const PEM_CERTIFICATES = /^(-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n?)+$/;
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]+$/;
+/** An optional object field read with default "": undefined when absent. */
+const optional = (value: string): string | undefined => (value === "" ? undefined : value);
 const IAM_OIDC_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/\S+$/;
 const OIDC_ISSUER = /^(?!https?:\/\/)[a-z0-9.-]+(\/\S*)?$/;
 
@@ -217,10 +238,14 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     apiUrl: r.objectField("oidc", o, "apiUrl", url),
     clientId: r.objectField("oidc", o, "clientId", text()),
     scopes: r.objectField("oidc", o, "scopes", text("openid profile email groups")),
-    groupsClaim: r.objectField("oidc", o, "groupsClaim", { pattern: /^[A-Za-z_][A-Za-z0-9_.-]*$/, allowed: "must be a claim name", default: "groups" }),
+    groupsClaim: r.objectField("oidc", o, "groupsClaim", { pattern: CLAIM, allowed: "must be a claim name", default: "groups" }),
     supportGroup: r.objectField("oidc", o, "supportGroup", text()),
     developerGroup: r.objectField("oidc", o, "developerGroup", text()),
     adminGroup: r.objectField("oidc", o, "adminGroup", text()),
+    loginClaim: r.objectField("oidc", o, "loginClaim", { pattern: CLAIM, allowed: "must be a claim name", default: "preferred_username" }),
+    emailClaim: r.objectField("oidc", o, "emailClaim", { pattern: CLAIM, allowed: "must be a claim name", default: "email" }),
+    signoutRedirectUrl: optional(r.objectField("oidc", o, "signoutRedirectUrl", { ...url, default: "" })),
+    tlsClientCaPem: optional(r.objectField("oidc", o, "tlsClientCaPem", { pattern: PEM_CERTIFICATES, allowed: "must be one or more PEM certificates", default: "" })),
   };
   const groups = [oidc.supportGroup, oidc.developerGroup, oidc.adminGroup];
   if (o && new Set(groups).size !== groups.length) r.problem(`tracing:oidc groups ${JSON.stringify(groups)}: the three role groups must differ`);
@@ -296,6 +321,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     replicas,
     grafanaDatabase,
     auditRetentionDays: r.integer("auditRetentionDays", { min: 1, max: 3650, unit: "days", default: 365 }),
+    auditBreakGlassRoleArn: r.string("auditBreakGlassRoleArn", { pattern: IAM_ROLE_ARN, allowed: "must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/audit-break-glass" }),
     storageClassName: r.string("storageClassName", { default: "gp3", pattern: DNS_LABEL, allowed: "must be a StorageClass name" }),
     collectorImageRepository: r.string("collectorImageRepository", {
       pattern: /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/,
@@ -315,5 +341,5 @@ export const PLAIN_KEYS = [
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",
   "privateHostedZoneId",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",
-  "auditRetentionDays", "storageClassName", "collectorImageRepository",
+  "auditRetentionDays", "auditBreakGlassRoleArn", "storageClassName", "collectorImageRepository",
 ] as const;

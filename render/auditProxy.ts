@@ -43,6 +43,8 @@ export interface AuditProxyOptions {
   readonly errorLog?: string;
   /** Seconds to wait for Tempo's response. @default 120 */
   readonly readTimeoutSeconds?: number;
+  /** More of the http block served by the same nginx: the Grafana front proxy (render/grafanaFront.ts). @default "" */
+  readonly extraHttp?: string;
 }
 
 /** Fields of one audit record, in order; values are nginx variables, JSON-escaped by `escape=json`. */
@@ -137,6 +139,6 @@ http {
   access_log off;
 
 ${o.routes.map((r) => server(`${address}:${r.port}`, r.tenant)).join("\n")}
-}
+${o.extraHttp ?? ""}}
 `;
 }

@@ -35,6 +35,12 @@ export interface GrafanaOidcOptions extends RoleGroups {
   readonly clientId: string;
   /** Space-separated OAuth scopes, e.g. "openid profile email groups". */
   readonly scopes: string;
+  /** Claim that becomes the Grafana login: the `user` of every audit record, so it must not change between logins (R11). */
+  readonly loginClaim: string;
+  /** Claim that holds the e-mail address. */
+  readonly emailClaim: string;
+  /** The IdP's end-session endpoint; Grafana's sign-out redirects there. @default undefined (Grafana's sign-out only) */
+  readonly signoutRedirectUrl?: string;
 }
 
 export type GrafanaDatabaseOptions =
@@ -56,6 +62,8 @@ export interface GrafanaIniOptions {
   readonly hostname: string;
   /** Port Grafana serves HTTPS on inside the pod. @default 3000 */
   readonly httpsPort?: number;
+  /** Address Grafana listens on; loopback when a front proxy owns the pod's port. @default "" (all interfaces) */
+  readonly httpAddr?: string;
   /** Minimum TLS version Grafana's HTTPS server accepts. */
   readonly tlsMinVersion: "1.2" | "1.3";
   /** Server certificate and key files (the PKI's grafana certificate). */
@@ -86,6 +94,18 @@ export interface GrafanaIniOptions {
   readonly dataDir?: string;
   /** HSTS max age in seconds. @default 31536000 (one year) */
   readonly hstsMaxAgeSeconds?: number;
+  /** File with the CA bundle that verifies the IdP's TLS certificate (a corporate CA). @default undefined (system roots) */
+  readonly idpCaFile?: string;
+  /** A session idle this long must log in again (Grafana duration). @default "2h" */
+  readonly sessionInactiveLifetime?: string;
+  /** A session this old must log in again, active or not (Grafana duration). @default "12h" */
+  readonly sessionMaxLifetime?: string;
+  /**
+   * Days Grafana keeps rotated log files before deleting them. The shipper
+   * uploads within seconds; this is the local copy for a replay after a
+   * failed upload, and must exceed the time to notice the alert. @default 14
+   */
+  readonly logMaxDays?: number;
 }
 
 /** A JMESPath identifier for a claim name, quoted unless it is a plain identifier. */
@@ -152,6 +172,7 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
     ]],
     ["server", [
       ["protocol", "https"],
+      ["http_addr", o.httpAddr ?? ""],
       ["http_port", o.httpsPort ?? 3000],
       ["domain", o.hostname],
       ["root_url", `https://${o.hostname}/`],
@@ -193,6 +214,8 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
       ["content_security_policy", true],
       ["content_security_policy_template", CONTENT_SECURITY_POLICY],
       ["angular_support_enabled", false],
+      // Check the Origin/Referer of every state-changing request, not only cookie-authenticated ones.
+      ["csrf_always_check", true],
     ]],
     // Snapshots copy query results into Grafana's database, outside Tempo's retention and the
     // audit proxy (R6, R11): off entirely, not only the external publishing.
@@ -208,10 +231,21 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
     ["auth", [
       ["disable_login_form", !loginForm],
       ["oauth_allow_insecure_email_lookup", false],
+      ["login_maximum_inactive_lifetime_duration", o.sessionInactiveLifetime ?? "2h"],
+      ["login_maximum_lifetime_duration", o.sessionMaxLifetime ?? "12h"],
+      // R11: every response names its signed-in user (X-Grafana-Identity-Id), logged by the front proxy.
+      ["id_response_header_enabled", true],
+      ["id_response_header_prefix", "X-Grafana"],
+      ["id_response_header_namespaces", "user"],
+      ...(o.oidc.signoutRedirectUrl ? [["signout_redirect_url", o.oidc.signoutRedirectUrl] as const] : []),
     ]],
+    // SSO is defined here only: no provider (above all generic_oauth, whose role and org mapping
+    // decide who sees what, R9) may be reconfigured through the SSO settings API or UI.
+    ["sso_settings", [["configurable_providers", ""]]],
     // API basic auth stays on: only the break-glass admin has a password, and
-    // the Pulumi Grafana provider provisions organisations with it.
-    ["auth.basic", [["enabled", true]]],
+    // the Pulumi Grafana provider provisions organisations with it. The front
+    // proxy admits basic auth only from the deployer CIDRs (render/grafanaFront.ts).
+    ["auth.basic", [["enabled", true], ["password_policy", true]]],
     ["auth.anonymous", [["enabled", false]]],
     ["auth.generic_oauth", [
       ["enabled", true],
@@ -226,6 +260,9 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
       ["use_pkce", true],
       ["use_refresh_token", true],
       ["groups_attribute_path", groups],
+      // Explicit, so the login (the audited user) never falls back to another claim.
+      ["login_attribute_path", claimIdentifier(o.oidc.loginClaim)],
+      ["email_attribute_path", claimIdentifier(o.oidc.emailClaim)],
       ["allowed_groups", JSON.stringify([o.oidc.supportGroup, o.oidc.developerGroup, o.oidc.adminGroup])],
       ["role_attribute_path", roleAttributePath(o.oidc)],
       ["role_attribute_strict", true],
@@ -234,9 +271,16 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
       ["org_attribute_path", groups],
       ["org_mapping", orgMappingSetting(o.oidc)],
       ["tls_skip_verify_insecure", false],
+      ...(o.idpCaFile ? [["tls_client_ca", o.idpCaFile] as const] : []),
     ]],
     // R11: the Tempo data sources carry X-Grafana-User to the audit proxy.
     ["dataproxy", [["send_user_header", true]]],
+    // No plugin is installed at start or from the UI: the image's plugins are the only code Grafana runs.
+    ["plugins", [
+      ["preinstall_disabled", true],
+      ["plugin_admin_enabled", false],
+    ]],
+    ["news", [["news_feed_enabled", false]]],
     ["analytics", [
       ["reporting_enabled", false],
       ["check_for_updates", false],
@@ -252,7 +296,7 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
       ["format", "json"],
       ["log_rotate", true],
       ["daily_rotate", true],
-      ["max_days", 2],
+      ["max_days", o.logMaxDays ?? 14],
     ]],
   ];
   return renderIni(doc, "Rendered by render/grafanaIni.ts. Holds no secret: see $__file{} and $__env{} references.");

@@ -11,13 +11,17 @@ import * as tls from "@pulumi/tls";
 import { PlatformConfig } from "../../config/load";
 import { renderAuditProxyConfig } from "../../render/auditProxy";
 import { renderAuditShipperConfig } from "../../render/auditShipper";
+import { renderGrafanaFront } from "../../render/grafanaFront";
 import { renderGrafanaIni } from "../../render/grafanaIni";
 import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
 import { GRAFANA_SERVICE_ACCOUNT } from "./awsResources";
 import { GRAFANA_DB_NAME, GRAFANA_DB_USER } from "./database";
 import { TEMPO_DATA_SOURCES } from "./dataSources";
-import { AUDIT_FILES, DB_HOST_ENV, POD_PATHS, RDS_CA_FILE, SECRET_FILES } from "./workload";
+import { AUDIT_FILES, DB_HOST_ENV, GRAFANA_LOOPBACK_PORT, POD_PATHS, RDS_CA_FILE, SECRET_FILES } from "./workload";
+
+/** File of the Grafana ConfigMap with the corporate CA of the IdP (tracing:oidc.tlsClientCaPem). */
+export const IDP_CA_FILE = "idp-ca.pem";
 
 export const BREAK_GLASS_ADMIN = "admin";
 export const GRAFANA_CONFIG_MAP = "grafana-config";
@@ -51,7 +55,9 @@ function renderIni(cfg: PlatformConfig, postgres: boolean): string {
   const secretFile = (f: string) => `${POD_PATHS.secrets}/${f}`;
   return renderGrafanaIni({
     hostname: cfg.hostnames.grafana,
-    httpsPort: PORTS.grafanaHttps,
+    // Loopback only: the front proxy (nginx) owns the pod's port, gates password logins and logs each login (R8, R11).
+    httpAddr: "127.0.0.1",
+    httpsPort: GRAFANA_LOOPBACK_PORT,
     tlsMinVersion: cfg.tls.minVersion,
     certFile: TLS_MOUNT.cert,
     keyFile: TLS_MOUNT.key,
@@ -68,20 +74,34 @@ function renderIni(cfg: PlatformConfig, postgres: boolean): string {
       : { type: "sqlite" },
     // Break-glass login form only where the environment is not production.
     loginForm: !postgres,
-    logDir: POD_PATHS.audit,
+    logDir: POD_PATHS.grafanaLogs,
     dataDir: POD_PATHS.data,
+    idpCaFile: cfg.oidc.tlsClientCaPem ? `${POD_PATHS.config}/${IDP_CA_FILE}` : undefined,
   });
 }
 
 function renderProxy(cfg: PlatformConfig): string {
   const tempoName = serviceDnsNames("tempo", cfg.namespace).at(-1) as string;
+  const protocols = cfg.tls.minVersion === "1.3" ? ["TLSv1.3" as const] : ["TLSv1.2" as const, "TLSv1.3" as const];
+  const front = renderGrafanaFront({
+    listen: `0.0.0.0:${PORTS.grafanaHttps}`,
+    serverTls: { cert: TLS_MOUNT.cert, key: TLS_MOUNT.key },
+    upstream: `127.0.0.1:${GRAFANA_LOOPBACK_PORT}`,
+    upstreamServerName: cfg.hostnames.grafana,
+    upstreamCa: TLS_MOUNT.ca,
+    accessLogPath: AUDIT_FILES.front,
+    deployerCidrs: cfg.network.deployerCidrs,
+    ssoGateFile: AUDIT_FILES.ssoGate,
+    tlsProtocols: protocols.join(" "),
+  });
   return renderAuditProxyConfig({
+    extraHttp: front,
     routes: TEMPO_DATA_SOURCES.map((d) => ({ port: d.proxyPort, tenant: d.tenant })),
     serverTls: { cert: TLS_MOUNT.cert, key: TLS_MOUNT.key, ca: TLS_MOUNT.ca },
     upstream: `${tempoName}:${PORTS.tempoHttp}`,
     upstreamServerName: tempoName,
     upstreamTls: { cert: TLS_MOUNT.cert, key: TLS_MOUNT.key, ca: TLS_MOUNT.ca },
-    tlsProtocols: cfg.tls.minVersion === "1.3" ? ["TLSv1.3"] : ["TLSv1.2", "TLSv1.3"],
+    tlsProtocols: protocols,
     auditLogPath: AUDIT_FILES.queries,
     runDir: POD_PATHS.proxyRun,
   });
@@ -124,16 +144,22 @@ export function grafanaConfiguration(name: string, args: GrafanaConfigurationArg
       bucket,
       prefix: cfg.stack,
       queryLogPath: AUDIT_FILES.queries,
+      frontLogPath: AUDIT_FILES.front,
       grafanaLogPath: AUDIT_FILES.grafana,
       storageDir: AUDIT_FILES.storage,
       healthTls: { certFile: TLS_MOUNT.cert, keyFile: TLS_MOUNT.key },
     }),
   );
+  const idpCa: Record<string, string> = cfg.oidc.tlsClientCaPem ? { [IDP_CA_FILE]: cfg.oidc.tlsClientCaPem } : {};
   const configMap = configFiles(
     `${name}-config`,
-    { name: GRAFANA_CONFIG_MAP, namespace: args.namespaceRef, files: { "grafana.ini": grafanaIni, "audit-proxy.conf": proxyConf, "audit-shipper.yaml": shipperConf } },
+    {
+      name: GRAFANA_CONFIG_MAP,
+      namespace: args.namespaceRef,
+      files: { "grafana.ini": grafanaIni, "audit-proxy.conf": proxyConf, "audit-shipper.yaml": shipperConf, ...idpCa },
+    },
     child,
   );
-  const checksum = pulumi.all([grafanaIni, proxyConf, shipperConf]).apply((files) => createHash("sha256").update(files.join("\0")).digest("hex"));
+  const checksum = pulumi.all([grafanaIni, proxyConf, shipperConf, cfg.oidc.tlsClientCaPem ?? ""]).apply((files) => createHash("sha256").update(files.join("\0")).digest("hex"));
   return { serviceAccount, secrets, configMap, checksum };
 }

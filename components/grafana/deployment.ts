@@ -1,7 +1,15 @@
 /**
- * Grafana's workload (R8, R13): the data volume (sqlite), the Deployment
- * (Kubernetes' provider waits until it is ready) and the Service, reachable
- * only through the corporate internal load balancer.
+ * Grafana's workload (R8, R11, R13): the data volume (sqlite), the
+ * StatefulSet (Kubernetes' provider waits until it is ready) and the
+ * Service, reachable only through the corporate internal load balancer.
+ *
+ * A StatefulSet, not a Deployment, so that each replica's audit volumes
+ * (logs, read positions, upload queue) outlive its pod: a replaced pod gets
+ * the same claims back and the shipper resumes where the old one stopped
+ * (R11). Rolling updates replace one pod at a time, the old one first, which
+ * is also what dev's single sqlite pod on a ReadWriteOnce volume needs
+ * (formerly the Deployment's Recreate). Claims are kept when the set scales
+ * down, so an unshipped tail waits for the replica to come back.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,7 +21,7 @@ import { internalEndpoint } from "../internalEndpoint";
 import { GRAFANA_SERVICE_ACCOUNT } from "./awsResources";
 import { GrafanaConfiguration, GRAFANA_CONFIG_MAP, GRAFANA_SECRET } from "./configuration";
 import { TEMPO_DATA_SOURCES } from "./dataSources";
-import { grafanaPodTemplate } from "./workload";
+import { auditVolumeClaimTemplates, grafanaPodTemplate } from "./workload";
 
 /** ConfigMap (created by the operator, see docs/deploy.md) with the RDS CA bundle for ssl_mode=verify-full. */
 export const RDS_CA_CONFIG_MAP = "grafana-rds-ca";
@@ -28,7 +36,7 @@ export interface GrafanaDeploymentArgs {
 }
 
 export interface GrafanaWorkload {
-  readonly deployment: k8s.apps.v1.Deployment;
+  readonly statefulSet: k8s.apps.v1.StatefulSet;
   readonly service: k8s.core.v1.Service;
 }
 
@@ -50,14 +58,18 @@ export function grafanaDeployment(name: string, args: GrafanaDeploymentArgs, par
   const postgres = cfg.grafanaDatabase === "postgres";
   const claim = postgres ? undefined : dataClaim(name, args, parent);
   const { configMap, secrets, serviceAccount, checksum } = args.configuration;
-  const deployment = new k8s.apps.v1.Deployment(
-    `${name}-deployment`,
+  const statefulSet = new k8s.apps.v1.StatefulSet(
+    `${name}-statefulset`,
     {
       metadata: { name: "grafana", namespace: args.namespaceRef, labels: workloadLabels("grafana") },
       spec: {
+        serviceName: "grafana",
         replicas: postgres ? cfg.replicas.grafana : 1,
-        // sqlite on a ReadWriteOnce volume: never two pods at once.
-        strategy: postgres ? { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } : { type: "Recreate" },
+        podManagementPolicy: "Parallel",
+        // One pod at a time, the old one deleted before its successor starts (sqlite: never two pods at once).
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+        volumeClaimTemplates: auditVolumeClaimTemplates(cfg.storageClassName),
         selector: { matchLabels: workloadLabels("grafana") },
         template: pulumi.all([checksum, args.databaseEndpoint ?? ""]).apply(([sum, endpoint]) =>
           grafanaPodTemplate({
@@ -95,7 +107,7 @@ export function grafanaDeployment(name: string, args: GrafanaDeploymentArgs, par
         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/api/health",
       },
     },
-    { ...child, dependsOn: [deployment] },
+    { ...child, dependsOn: [statefulSet] },
   );
-  return { deployment, service };
+  return { statefulSet, service };
 }

@@ -2,7 +2,7 @@
  * Grafana, access and audit (R5, R8, R9, R10, R11, R13): composes the AWS
  * side (audit key, Object Lock audit bucket, shipper role, prod database),
  * the Kubernetes configuration (service account, secrets, rendered files),
- * the workload (Deployment and the corporate internal load balancer) and the
+ * the workload (StatefulSet and the corporate internal load balancer), the
  * DNS record and the wait until Grafana answers by its name, and the API
  * provisioning (organisations, tenant-fixed Tempo data sources, folders,
  * dashboards). Each concern has its own file.
@@ -50,7 +50,7 @@ export class Grafana extends pulumi.ComponentResource {
     };
     const databasePassword = postgres ? secret("grafanaDbPassword") : undefined;
 
-    const aws = grafanaAwsResources(name, { config: cfg, tags: args.tags, databasePassword }, this);
+    const aws = grafanaAwsResources(name, { config: cfg, tags: args.tags, databasePassword, region: args.region }, this);
     const configuration = grafanaConfiguration(
       name,
       {
@@ -74,7 +74,7 @@ export class Grafana extends pulumi.ComponentResource {
         privateHostedZoneId: cfg.privateHostedZoneId,
         service: workload.service,
         caCertPem: args.caCertPem,
-        dependsOn: [workload.deployment],
+        dependsOn: [workload.statefulSet],
       },
       this,
     );
@@ -87,8 +87,8 @@ export class Grafana extends pulumi.ComponentResource {
         adminPassword: secret("grafanaAdminPassword"),
         certificate: args.certificate,
         caCertPem: args.caCertPem,
-        dependsOn: [workload.deployment, workload.service, reachable],
-        deployment: workload.deployment,
+        dependsOn: [workload.statefulSet, workload.service, reachable],
+        statefulSet: workload.statefulSet,
       },
       this,
     );

@@ -10,10 +10,12 @@ import * as grafana from "@pulumiverse/grafana";
 import { dashboardJson } from "../../render/dashboards/model";
 import { orderLookupDashboard } from "../../render/dashboards/orderLookup";
 import { orderPipelineDashboard } from "../../render/dashboards/orderPipeline";
+import { SSO_GATE_OPEN } from "../../render/grafanaFront";
 import { GRAFANA_ORGS } from "../../render/grafanaIni";
 import { serviceDnsNames } from "../../specs/topology";
 import { IssuedCertificate } from "../pki";
 import { BREAK_GLASS_ADMIN } from "./configuration";
+import { SSO_GATE_ANNOTATION } from "./workload";
 import { TempoDataSourceSpec, OrgKey, TEMPO_DATA_SOURCES, tempoDataSourceUrl, tempoJsonData, tempoSecureJsonData } from "./dataSources";
 
 export interface GrafanaProvisioningArgs {
@@ -27,8 +29,8 @@ export interface GrafanaProvisioningArgs {
   readonly caCertPem: pulumi.Input<string>;
   /** The workload the API is served by: provisioning waits for it. */
   readonly dependsOn: pulumi.Resource[];
-  /** The Grafana Deployment, restarted once the organisations exist. */
-  readonly deployment: pulumi.Resource;
+  /** The Grafana StatefulSet, restarted (with SSO opened) once the organisations exist. */
+  readonly statefulSet: pulumi.Resource;
 }
 
 type Orgs = Record<OrgKey, grafana.oss.Organization>;
@@ -98,15 +100,17 @@ export function provisionGrafana(name: string, args: GrafanaProvisioningArgs, pa
   }
   for (const spec of TEMPO_DATA_SOURCES) tempoDataSource(name, spec, orgs, args, viaApi);
 
-  // org_mapping resolves organisation names when Grafana starts, and the organisations exist
-  // only now: restart the pods once per set of organisation ids (a no-op on later runs).
-  new k8s.apps.v1.DeploymentPatch(
-    `${name}-restart-after-orgs`,
+  // org_mapping resolves organisation names when Grafana starts, and the organisations exist only
+  // now. Until this patch, the front proxy answers SSO logins with 503 (the pod template has no gate
+  // annotation), so nobody lands in the empty default organisation; the patch opens the gate and,
+  // being a template change, restarts the pods once per set of organisation ids (a no-op later).
+  new k8s.apps.v1.StatefulSetPatch(
+    `${name}-open-sso-after-orgs`,
     {
       metadata: { name: "grafana", namespace: args.namespaceRef },
-      spec: { template: { metadata: { annotations: { "tracing.platform/grafana-org-ids": pulumi.interpolate`${orgs.support.orgId},${orgs.engineering.orgId}` } } } },
+      spec: { template: { metadata: { annotations: { [SSO_GATE_ANNOTATION]: pulumi.interpolate`${SSO_GATE_OPEN} # organisations ${orgs.support.orgId},${orgs.engineering.orgId}` } } } },
     },
-    { parent, dependsOn: [args.deployment, orgs.support, orgs.engineering] },
+    { parent, dependsOn: [args.statefulSet, orgs.support, orgs.engineering] },
   );
   return { support: orgs.support.orgId, engineering: orgs.engineering.orgId };
 }

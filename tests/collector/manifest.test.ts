@@ -75,8 +75,8 @@ describe("Collector builder manifest", () => {
 
   it("runs the audit shipper on the contrib distribution of the same release", async () => {
     const s = await synthStack("prod");
-    const grafana = s.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && (r.inputs.metadata as { name: string }).name === "grafana");
-    const containers = (grafana?.inputs as { spec: { template: { spec: { containers: { name: string; image: string }[] } } } }).spec.template.spec.containers;
+    const grafana = s.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet" && (r.inputs.metadata as { name: string }).name === "grafana");
+    const containers = (grafana?.inputs as { spec: { template: { spec: { initContainers: { name: string; image: string }[] } } } }).spec.template.spec.initContainers;
     expect(containers.find((c) => c.name === "audit-shipper")?.image).toBe(AUDIT_SHIPPER_IMAGE);
     expect(AUDIT_SHIPPER_IMAGE).toBe(`otel/opentelemetry-collector-contrib:${COLLECTOR_VERSION}`);
   });

@@ -154,6 +154,27 @@ describe("stack configuration", () => {
     expect(problemsOf({ oidc: "sso" })[0]).toMatch(/tracing:oidc.*must be an object/);
   });
 
+  it("checks the audit and login settings of issue 14", () => {
+    const oidc = JSON.parse(rawConfig().get("oidc") as string);
+    const dev = parse();
+    expect(dev.oidc).toMatchObject({ loginClaim: "preferred_username", emailClaim: "email" });
+    expect(dev.oidc.signoutRedirectUrl).toBeUndefined();
+    expect(dev.oidc.tlsClientCaPem).toBeUndefined();
+    expect(dev.auditBreakGlassRoleArn).toBe("arn:aws:iam::111111111111:role/tracing-audit-break-glass");
+    expect(dev.network.deployerCidrs).toEqual(["10.20.8.0/24"]);
+    expect(parse({ deployerCidrs: undefined }).network.deployerCidrs).toEqual([]);
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIU\n-----END CERTIFICATE-----\n";
+    const set = parse({ oidc: { ...oidc, signoutRedirectUrl: "https://sso.corp.example.com/logout", tlsClientCaPem: pem, loginClaim: "upn" } });
+    expect(set.oidc).toMatchObject({ signoutRedirectUrl: "https://sso.corp.example.com/logout", tlsClientCaPem: pem, loginClaim: "upn" });
+    expect(problemsOf({ oidc: { ...oidc, signoutRedirectUrl: "http://sso/logout" } })[0]).toMatch(/tracing:oidc.signoutRedirectUrl = "http:\/\/sso\/logout": must be an https:\/\/ URL/);
+    expect(problemsOf({ oidc: { ...oidc, tlsClientCaPem: "not a pem" } })[0]).toMatch(/tracing:oidc.tlsClientCaPem.*PEM/);
+    expect(problemsOf({ oidc: { ...oidc, loginClaim: "a b" } })[0]).toMatch(/tracing:oidc.loginClaim.*claim name/);
+    expect(problemsOf({ auditBreakGlassRoleArn: undefined })[0]).toMatch(/tracing:auditBreakGlassRoleArn is required/);
+    expect(problemsOf({ auditBreakGlassRoleArn: "arn:aws:iam::111111111111:user/alice" })[0]).toMatch(/tracing:auditBreakGlassRoleArn.*IAM role ARN/);
+    expect(problemsOf({ deployerCidrs: ["0.0.0.0/0"] })[0]).toMatch(/tracing:deployerCidrs/);
+    expect(problemsOf({ deployerCidrs: ["8.8.8.0/24"] })[0]).toMatch(/tracing:deployerCidrs/);
+  });
+
   it("checks the cluster and IRSA settings", () => {
     const cluster = JSON.parse(rawConfig().get("cluster") as string);
     expect(problemsOf({ cluster: { ...cluster, oidcProviderArn: "arn:aws:iam::1:role/x" } })[0]).toMatch(/tracing:cluster.oidcProviderArn/);

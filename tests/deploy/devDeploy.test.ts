@@ -94,7 +94,7 @@ describe("dev stack: Grafana by its name before the Grafana provider", () => {
     });
   });
 
-  it("waits for https://<hostname>/api/health with the stack CA after the record and the Deployment, and the Grafana provider waits for that", async () => {
+  it("waits for https://<hostname>/api/health with the stack CA after the record and the StatefulSet, and the Grafana provider waits for that", async () => {
     const s = await synthStack("dev");
     const wait = named(s, "tracing-grafana-reachable");
     expect(wait.type).toBe("pulumi-nodejs:dynamic/grafana:Reachable");
@@ -105,7 +105,7 @@ describe("dev stack: Grafana by its name before the Grafana provider", () => {
       timeoutSeconds: 900,
       loadBalancerHostname: "k8s-mock-tracing-grafana-service.elb.eu-central-1.amazonaws.com",
     });
-    expect(wait.dependsOn).toEqual(sorted([named(s, "tracing-grafana-dns").urn, named(s, "tracing-grafana-deployment").urn]));
+    expect(wait.dependsOn).toEqual(sorted([named(s, "tracing-grafana-dns").urn, named(s, "tracing-grafana-statefulset").urn]));
     const grafanaProvider = named(s, "tracing-grafana-provider");
     expect(grafanaProvider.inputs.url).toBe(`https://${values.grafanaHostname}`);
     expect(grafanaProvider.dependsOn).toContain(wait.urn);

@@ -16,7 +16,7 @@ describe("prod stack: deploy path", () => {
     expect(ofType(s, "aws:route53/record:Record")).toEqual([]);
     const wait = named(s, "tracing-grafana-reachable");
     expect(wait.inputs.hostname).toBe(values.grafanaHostname);
-    expect(wait.dependsOn).toEqual([named(s, "tracing-grafana-deployment").urn]);
+    expect(wait.dependsOn).toEqual([named(s, "tracing-grafana-statefulset").urn]);
     expect(named(s, "tracing-grafana-provider").dependsOn).toContain(wait.urn);
   });
 

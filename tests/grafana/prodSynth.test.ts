@@ -22,7 +22,7 @@ describe("Grafana in prod", () => {
 
   it("runs the configured replicas on the shared database, verify-full TLS, no login form", async () => {
     const s = await synthStack("prod");
-    const dep = named(s, "tracing-grafana-deployment").inputs as Inputs;
+    const dep = named(s, "tracing-grafana-statefulset").inputs as Inputs;
     expect(dep.spec.replicas).toBe(2);
     const env = dep.spec.template.spec.containers[0].env as Inputs[];
     expect(env).toContainEqual({ name: "GRAFANA_DB_HOST", value: expect.stringContaining(".rds.amazonaws.com:5432") });
@@ -36,6 +36,7 @@ describe("Grafana in prod", () => {
     const s = await synthStack("prod");
     expect(named(s, "tracing-grafana-audit-object-lock").inputs.rule).toEqual({ defaultRetention: { mode: "COMPLIANCE", days: 365 } });
     expect(s.configFiles["audit-shipper.yaml"]).toContain("s3_prefix: prod/queries");
-    expect(ofType(s, "kubernetes:apps/v1:DeploymentPatch")).toHaveLength(1);
+    expect(s.configFiles["audit-shipper.yaml"]).toContain("s3_prefix: prod/access");
+    expect(ofType(s, "kubernetes:apps/v1:StatefulSetPatch")).toHaveLength(1);
   });
 });

@@ -1,0 +1,169 @@
+/**
+ * The nginx server in front of Grafana's user-facing port (R8, R11): it
+ * terminates TLS on the pod's port, forwards to Grafana on loopback over TLS,
+ * and writes one JSON line per request to the front log, including each
+ * login attempt and its outcome:
+ * - `oauth_start` (GET /login/generic_oauth without code), `oauth_callback`
+ *   (with code or error): success when Grafana redirects anywhere but back
+ *   to /login (its error path), failure otherwise; `idp_error` holds the
+ *   IdP's `error` parameter. The query string (code, state) is never logged.
+ * - `form` (POST /login) and `basic` (an Authorization: Basic header): the
+ *   login name is nginx's `$remote_user` for basic auth; success is a 2xx.
+ * - `identity`: Grafana's `X-Grafana-Identity-Id` response header
+ *   (`[auth] id_response_header_enabled`), the signed-in user of every
+ *   request; the callback itself has none (the session starts with it), the
+ *   user's first request after it does.
+ * Basic auth and the login form are admitted only from the deployer CIDRs and
+ * loopback (kubectl port-forward): nobody else can lock the break-glass admin
+ * out with wrong passwords and so block deploys (issue 14).
+ * SSO logins wait for the organisations: until the file `ssoGateFile` sets
+ * `$sso_ready 1` (the pod annotation written once the organisations exist,
+ * components/grafana/provisioning.ts), the OAuth endpoints answer 503, so no
+ * one lands in the empty default organisation. Pure.
+ */
+
+export interface GrafanaFrontOptions {
+  /** `address:port` nginx listens on (the pod's Grafana port). */
+  readonly listen: string;
+  /** Server certificate and key users see (the grafana certificate). */
+  readonly serverTls: { readonly cert: string; readonly key: string };
+  /** Grafana's loopback `host:port` (HTTPS). */
+  readonly upstream: string;
+  /** Name on Grafana's certificate (verified). */
+  readonly upstreamServerName: string;
+  /** CA bundle that verifies Grafana's certificate. */
+  readonly upstreamCa: string;
+  /** The front log: one JSON object per line. */
+  readonly accessLogPath: string;
+  /** Sources admitted for basic auth and the login form besides loopback. */
+  readonly deployerCidrs: readonly string[];
+  /** nginx file (downward API) that sets `$sso_ready 1` once the organisations exist. */
+  readonly ssoGateFile: string;
+  /** TLS protocols. */
+  readonly tlsProtocols: string;
+}
+
+/** Fields of one front-log record. Values are nginx variables; `escape=json` escapes them. */
+export const FRONT_FIELDS: readonly (readonly [name: string, variable: string, numeric: boolean])[] = [
+  ["time", "$time_iso8601", false],
+  ["request_id", "$request_id", false],
+  ["client_ip", "$remote_addr", false],
+  ["method", "$request_method", false],
+  ["path", "$uri", false],
+  ["status", "$status", true],
+  ["upstream_status", "$upstream_status", false],
+  ["login_event", "$login_event", false],
+  ["login_outcome", "$login_outcome", false],
+  ["login_user", "$remote_user", false],
+  ["idp_error", "$arg_error", false],
+  ["identity", "$upstream_http_x_grafana_identity_id", false],
+  ["request_time", "$request_time", true],
+  ["bytes_sent", "$bytes_sent", true],
+  ["user_agent", "$http_user_agent", false],
+];
+
+/** The gate file content that admits SSO logins (written as a pod annotation once the organisations exist). */
+export const SSO_GATE_OPEN = "set $sso_ready 1;";
+
+const CIDR = /^[0-9a-fA-F:.]+\/\d{1,3}$/;
+
+export function frontLogFormat(): string {
+  return `{${FRONT_FIELDS.map(([n, v, num]) => (num ? `"${n}":${v}` : `"${n}":"${v}"`)).join(",")}}`;
+}
+
+/** The http-level maps and the server block; the caller puts them inside `http {}`. */
+function proxyToGrafana(o: GrafanaFrontOptions): string {
+  return `      proxy_pass https://${o.upstream};
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      # Overwritten, not appended: Grafana's per-IP login protection sees the real client.
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_ssl_trusted_certificate ${o.upstreamCa};
+      proxy_ssl_verify on;
+      proxy_ssl_verify_depth 2;
+      proxy_ssl_name ${o.upstreamServerName};
+      proxy_ssl_server_name on;
+      proxy_ssl_protocols ${o.tlsProtocols};
+      proxy_hide_header X-Grafana-Identity-Id;
+      proxy_read_timeout 300s;`;
+}
+
+export function renderGrafanaFront(o: GrafanaFrontOptions): string {
+  for (const c of o.deployerCidrs) if (!CIDR.test(c)) throw new Error(`grafana front: deployer CIDR ${JSON.stringify(c)} is not a CIDR`);
+  const deployers = ["127.0.0.0/8", "::1/128", ...o.deployerCidrs].map((c) => `    ${c} 1;`).join("\n");
+  return `  log_format front escape=json '${frontLogFormat()}';
+
+  # Basic auth and the login form only from loopback and the deployer CIDRs.
+  geo $deployer {
+    default 0;
+${deployers}
+  }
+  map $http_authorization $basic_auth {
+    ~*^basic 1;
+    default 0;
+  }
+  map "$request_method $uri" $form_login {
+    "POST /login" 1;
+    default 0;
+  }
+  map "$basic_auth$form_login$deployer" $refuse_password {
+    ~^(10|01|11)0$ 1;
+    default 0;
+  }
+  map "$uri|$arg_code$arg_error" $oauth_step {
+    ~^/login/generic_oauth\\|$ oauth_start;
+    ~^/login/generic_oauth\\| oauth_callback;
+    default "";
+  }
+  map "$oauth_step$form_login$basic_auth" $login_event {
+    ~^oauth_start oauth_start;
+    ~^oauth_callback oauth_callback;
+    ~^1 form;
+    ~^01 basic;
+    default "";
+  }
+  # Grafana's OAuth error path redirects back to /login; success goes anywhere else.
+  map "$login_event|$status|$upstream_http_location" $login_outcome {
+    ~^oauth_callback\\|302\\|(https://[^/]+)?/login failure;
+    ~^oauth_callback\\|302\\| success;
+    ~^oauth_callback\\| failure;
+    ~^(form|basic)\\|2 success;
+    ~^(form|basic)\\| failure;
+    default "";
+  }
+  map $http_upgrade $connection_upgrade {
+    default upgrade;
+    "" "";
+  }
+
+  server {
+    listen ${o.listen} ssl;
+    ssl_certificate ${o.serverTls.cert};
+    ssl_certificate_key ${o.serverTls.key};
+    ssl_protocols ${o.tlsProtocols};
+    access_log ${o.accessLogPath} front;
+    client_max_body_size 32m;
+
+    set $sso_ready 0;
+    include ${o.ssoGateFile};
+
+    if ($refuse_password) {
+      return 403;
+    }
+
+    location /login/generic_oauth {
+      if ($sso_ready = 0) {
+        return 503;
+      }
+${proxyToGrafana(o)}
+    }
+
+    location / {
+${proxyToGrafana(o)}
+    }
+  }
+`;
+}
