@@ -4,8 +4,10 @@
  *  - `pulumi stack export` output: {version, deployment: {resources: [...]}}
  *    (also a raw state file's {checkpoint: {latest: {resources}}}).
  * Works for any Pulumi project. Providers, the root Stack and resources
- * pending deletion are skipped; secrets stay opaque (nothing is decrypted);
- * stack-export resources carry their outputs, which hold the final state.
+ * pending deletion are skipped; secrets stay opaque (nothing is decrypted).
+ * Stack-export resources carry both their inputs (what the program declared,
+ * which resource rules read, as in the engine) and their outputs (the final
+ * state, with fields the server filled in, which stack rules read).
  */
 import * as fs from "fs";
 import { PolicyResourceInput } from "./runner";
