@@ -39,7 +39,7 @@ export const securityGroupNoPublicIngress = resourceRule(
     const allowed = rangesOf(args);
     for (const rule of rules) {
       const ranges = [...arr(at(rule, "cidrBlocks")), ...arr(at(rule, "ipv6CidrBlocks"))].filter((c) => c !== undefined && c !== null && c !== "");
-      for (const problem of publicRanges(ranges, allowed)) report(`ingress ${ports(rule)} is open to the internet: ${problem}.`);
+      for (const problem of publicRanges(ranges, allowed)) report(`ingress ${ports(rule)} is open to ${problem}.`);
     }
   },
 );

@@ -77,8 +77,8 @@ export const eksEndpointPrivate = resourceRule(
     if (isFalse(vpc.endpointPublicAccess)) return;
     // AWS defaults: endpointPublicAccess true, publicAccessCidrs ["0.0.0.0/0"].
     const cidrs = arr(vpc.publicAccessCidrs);
-    const open = cidrs.length === 0 ? ["0.0.0.0/0 (the default when publicAccessCidrs is empty) is the whole internet"] : publicRanges(cidrs, rangesOf(args));
-    for (const problem of open) report(`the API endpoint is public (endpointPublicAccess ${vpc.endpointPublicAccess === undefined ? "defaults to true" : "is true"}) and ${problem}.`);
+    const open = cidrs.length === 0 ? ["0.0.0.0/0 (the default when publicAccessCidrs is empty: the whole internet)"] : publicRanges(cidrs, rangesOf(args));
+    for (const problem of open) report(`the API endpoint is public (endpointPublicAccess ${vpc.endpointPublicAccess === undefined ? "defaults to true" : "is true"}) and admits ${problem}.`);
   },
 );
 

@@ -70,13 +70,13 @@ export function isAllowedRange(text: unknown, allowed: AllowedRanges): boolean {
   return cidr !== undefined && allowed.ranges.some((r) => cidrContains(r, cidr));
 }
 
-/** Why a range is public, or undefined when it is allowed. */
+/** "<range> (why it is public)", or undefined when it is allowed. */
 export function publicRangeProblem(text: unknown, allowed: AllowedRanges): string | undefined {
   if (isAllowedRange(text, allowed)) return undefined;
-  if (typeof text !== "string" || parseRange(text) === undefined) return `${JSON.stringify(text)} is not a valid CIDR, so it cannot be shown to be private`;
+  if (typeof text !== "string" || parseRange(text) === undefined) return `${JSON.stringify(text)} (not a valid CIDR, so it cannot be shown to be private)`;
   const cidr = parseRange(text) as Cidr;
-  if (cidr.prefix === 0) return `${text} is the whole internet`;
-  return `${text} is outside the private ranges (${allowed.label})`;
+  if (cidr.prefix === 0) return `${text} (the whole internet)`;
+  return `${text} (outside the private ranges ${allowed.label})`;
 }
 
 /** The public ranges among `ranges`, each with its reason. */
