@@ -6,7 +6,7 @@
  * not used.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { arr, at, str } from "../lib/props";
+import { at, oneOrMany, str } from "../lib/props";
 import { resourceRule, stackRule } from "../lib/rule";
 
 const FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl";
@@ -33,7 +33,8 @@ const ROUTE = "aws:apigatewayv2/route:Route";
 const HTTP_API = "aws:apigatewayv2/api:Api";
 
 function isPrivateRestApi(api: PolicyResource): boolean {
-  return arr(at(api.props, "endpointConfiguration", "types")).some((t) => t === "PRIVATE");
+  // @pulumi/aws 7 holds a single string; older releases a list.
+  return oneOrMany(at(api.props, "endpointConfiguration", "types")).some((t) => t === "PRIVATE");
 }
 
 export const apiGatewayAuthorization = stackRule(
