@@ -49,20 +49,28 @@ export const apiGatewayAuthorization = stackRule(
   (args, report) => {
     const apis = args.resources.filter((r) => r.type === REST_API);
     const privateIds = new Set(apis.filter(isPrivateRestApi).flatMap((a) => [str(a.props.id), a.urn]).filter((x): x is string => x !== undefined));
+    const openApis = new Set<string>(); // ids and URNs of APIs with an open method or route
     for (const r of args.resources) {
       if (r.type === METHOD) {
         const auth = str(r.props.authorization) ?? "NONE";
         const method = str(r.props.httpMethod) ?? "?";
         if (auth !== "NONE" || method === "OPTIONS") continue; // CORS preflight carries no credentials by design
-        const api = str(r.props.restApi);
-        const onPrivate = (api !== undefined && privateIds.has(api)) || (r.propertyDependencies?.restApi ?? []).some((d) => privateIds.has(d.urn));
-        if (!onPrivate) report(`method ${method} has authorization NONE on an API that is not PRIVATE.`, r.urn);
+        const refs = [str(r.props.restApi), ...(r.propertyDependencies?.restApi ?? []).map((d) => d.urn)].filter((x): x is string => x !== undefined);
+        if (refs.some((ref) => privateIds.has(ref))) continue;
+        refs.forEach((ref) => openApis.add(ref));
+        report(`method ${method} has authorization NONE on an API that is not PRIVATE.`, r.urn);
       } else if (r.type === ROUTE) {
         const auth = str(r.props.authorizationType) ?? "NONE";
-        if (auth === "NONE") report(`route "${str(r.props.routeKey) ?? "?"}" has authorizationType NONE.`, r.urn);
+        if (auth !== "NONE") continue;
+        [str(r.props.apiId), ...(r.propertyDependencies?.apiId ?? []).map((d) => d.urn)].forEach((ref) => ref && openApis.add(ref));
+        report(`route "${str(r.props.routeKey) ?? "?"}" has authorizationType NONE.`, r.urn);
       } else if (r.type === HTTP_API && str(r.props.target)) {
         report(`the API is quick-created with target ${str(r.props.target)}: its default route has no authorizer.`, r.urn);
       }
+    }
+    // The API itself is the internet-facing endpoint that serves those methods and routes.
+    for (const api of args.resources.filter((r) => r.type === REST_API || (r.type === HTTP_API && !str(r.props.target)))) {
+      if (openApis.has(api.urn) || openApis.has(str(api.props.id) ?? "\0")) report(`the API's public endpoint serves methods or routes without authorization.`, api.urn);
     }
   },
 );

@@ -319,7 +319,7 @@ export const AWS_CASES: readonly RuleCase[] = [
   },
   {
     rule: "aws-api-gateway-authorization",
-    title: "NONE on a regional REST API and on an HTTP route fails; PRIVATE APIs, authorizers and CORS preflight pass",
+    title: "NONE on a regional REST API (the method and the API) and on an HTTP route fails; PRIVATE APIs, authorizers and CORS preflight pass",
     build: (b) => {
       const regional = b.aws("aws:apigateway/restApi:RestApi", "public-api", { name: "public-api", endpointConfiguration: { types: "REGIONAL" } }, { id: "a1b2c3d4e5", endpointConfiguration: { types: "REGIONAL" } }, { id: "a1b2c3d4e5" });
       const privateApi = b.aws("aws:apigateway/restApi:RestApi", "private-api", { name: "private-api", endpointConfiguration: { types: "PRIVATE", vpcEndpointIds: ["vpce-0a1"] } }, {}, { id: "f6g7h8i9j0" });
@@ -330,7 +330,7 @@ export const AWS_CASES: readonly RuleCase[] = [
       const route = b.aws("aws:apigatewayv2/route:Route", "default-route", { apiId: "h1i2j3", routeKey: "$default" }, { authorizationType: "NONE" });
       const jwt = b.aws("aws:apigatewayv2/route:Route", "orders-route", { apiId: "h1i2j3", routeKey: "GET /orders", authorizationType: "JWT", authorizerId: "auth01" });
       const quick = b.aws("aws:apigatewayv2/api:Api", "quick", { name: "quick", protocolType: "HTTP", target: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:hook` });
-      return { fails: [open, route, quick], passes: [regional, privateApi, preflight, iam, inPrivate, jwt] };
+      return { fails: [open, regional, route, quick], passes: [privateApi, preflight, iam, inPrivate, jwt] };
     },
   },
   {
