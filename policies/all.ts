@@ -7,7 +7,7 @@ import { encryptionKms, noPublicAcl, noPublicPolicy, publicAccessBlock, tlsOnly 
 import { apiGatewayAuthorization, lambdaUrlAuth, noPublicByDesign } from "./aws/entryPoints";
 import { listenerNoPlainHttp } from "./aws/listeners";
 import { loadBalancerInternal, securityGroupNoPublicIngress } from "./aws/network";
-import { ec2NoPublicIp, eipNotAttached, eksEndpointPrivate, openSearchInVpc } from "./aws/publicAddresses";
+import { ec2NoPublicIp, eipOnlyForNat, eksEndpointPrivate, openSearchInVpc } from "./aws/publicAddresses";
 import { rdsEncrypted, rdsNotPublic } from "./aws/rds";
 import { lambdaPermissionNotPublic, resourcePolicyNotPublic } from "./aws/resourcePolicies";
 import { amiNotPublic, s3NoWebsite, snapshotsNotPublic } from "./aws/sharing";
@@ -53,7 +53,7 @@ const RULES: readonly TracingPolicy[] = [
   loadBalancerInternal,
   listenerNoPlainHttp,
   ec2NoPublicIp,
-  eipNotAttached,
+  eipOnlyForNat,
   eksEndpointPrivate,
   openSearchInVpc,
   lambdaUrlAuth,

@@ -6,7 +6,7 @@
  * not used.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { at, oneOrMany, str } from "../lib/props";
+import { at, hiddenPath, oneOrMany, str } from "../lib/props";
 import { resourceRule, stackRule } from "../lib/rule";
 
 const FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl";
@@ -22,6 +22,7 @@ export const lambdaUrlAuth = resourceRule(
     reads: ["authorizationType"],
   },
   (args, report) => {
+    if (hiddenPath(args.props.authorizationType)) return; // secret or unknown: exposure-unverifiable reports it
     const auth = str(args.props.authorizationType);
     if (auth !== "AWS_IAM") report(`authorizationType is ${auth ? `"${auth}"` : "not set"}, so anyone on the internet may invoke the function URL.`);
   },

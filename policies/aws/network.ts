@@ -1,5 +1,5 @@
 /** No AWS network entry point is public: security groups and load balancers (R13). */
-import { arr, at, isTrue, str } from "../lib/props";
+import { arr, at, hiddenPath, isTrue, str } from "../lib/props";
 import { publicRanges } from "../lib/privateRanges";
 import { rangesOf, resourceRule } from "../lib/rule";
 
@@ -58,6 +58,7 @@ export const loadBalancerInternal = resourceRule(
   },
   (args, report) => {
     // The provider's default is internet-facing, so internal must be set.
+    if (hiddenPath(args.props.internal)) return; // secret or unknown: exposure-unverifiable reports it
     if (!isTrue(args.props.internal)) report("the load balancer is internet-facing (internal is not true).");
   },
 );

@@ -1,13 +1,14 @@
 /**
  * Compute and data services get no public address (R13): EC2 instances,
  * launch templates and launch configurations never associate a public IP,
- * Elastic IPs are not attached to instances or interfaces, the EKS API
+ * Elastic IPs serve only NAT gateways, the EKS API
  * endpoint is private or limited to allowed ranges, and OpenSearch domains
  * live in a VPC.
  */
-import { arr, at, isFalse, isTrue, oneOrMany, rec, str } from "../lib/props";
+import { arr, at, hiddenPath, isFalse, isTrue, oneOrMany, rec, str } from "../lib/props";
 import { publicRanges } from "../lib/privateRanges";
-import { rangesOf, resourceRule } from "../lib/rule";
+import { PolicyResource } from "@pulumi/policy";
+import { rangesOf, resourceRule, stackRule } from "../lib/rule";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const SPOT_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
@@ -36,25 +37,36 @@ export const ec2NoPublicIp = resourceRule(
 
 const EIP = "aws:ec2/eip:Eip";
 const EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation";
+const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
 
-export const eipNotAttached = resourceRule(
+/** True when a NAT gateway of the stack uses the Elastic IP (allocationId, regional NAT address lists, or a property dependency). */
+function servesNat(eip: PolicyResource, nats: readonly PolicyResource[]): boolean {
+  const ids = [str(eip.props.allocationId), str(eip.props.id)].filter((x): x is string => x !== undefined && x !== "");
+  return nats.some((nat) => {
+    if (Object.values(nat.propertyDependencies ?? {}).some((deps) => deps.some((d) => d.urn === eip.urn))) return true;
+    const text = JSON.stringify(nat.props);
+    return ids.some((id) => text.includes(JSON.stringify(id)));
+  });
+}
+
+export const eipOnlyForNat = stackRule(
   {
-    name: "aws-eip-not-attached-to-host",
-    description: "Elastic IPs must not be attached to instances or network interfaces; a NAT gateway's Elastic IP (egress only) is fine (R13).",
+    name: "aws-eip-only-for-nat",
+    description: "Elastic IPs may only serve NAT gateways (egress only); an Elastic IP on an instance, a network interface, an association or unused is a public address (R13).",
     requirements: ["R13"],
-    remediation: "Remove the Elastic IP or its association; use it only as a NAT gateway's allocation, and reach hosts through an internal load balancer or SSM.",
+    remediation: "Remove the Elastic IP or its association and reach hosts through an internal load balancer, a VPN or SSM Session Manager; keep Elastic IPs only as NAT gateway allocations.",
     enforcementLevel: "mandatory",
-    types: [EIP, EIP_ASSOCIATION],
-    reads: ["instance", "networkInterface", "associateWithPrivateIp", "instanceId", "networkInterfaceId"],
   },
   (args, report) => {
-    const p = args.props;
-    if (args.type === EIP_ASSOCIATION) {
-      report(`the association gives ${str(p.instanceId) ?? str(p.networkInterfaceId) ?? "a host"} a public address (${str(p.publicIp) ?? str(p.allocationId) ?? "an Elastic IP"}).`);
-      return;
+    const nats = args.resources.filter((r) => r.type === NAT_GATEWAY);
+    for (const r of args.resources) {
+      if (r.type === EIP_ASSOCIATION) {
+        report(`the association gives ${str(r.props.instanceId) ?? str(r.props.networkInterfaceId) ?? "a host"} a public address (${str(r.props.publicIp) ?? str(r.props.allocationId) ?? "an Elastic IP"}).`, r.urn);
+      } else if (r.type === EIP && !servesNat(r, nats)) {
+        const target = str(r.props.instance) ?? str(r.props.networkInterface);
+        report(`the Elastic IP ${str(r.props.publicIp) ?? ""} ${target ? `is attached to ${target}` : "serves no NAT gateway of this stack"}.`.replace("  ", " "), r.urn);
+      }
     }
-    const target = str(p.instance) ?? str(p.networkInterface) ?? str(p.associateWithPrivateIp);
-    if (target) report(`the Elastic IP is attached to ${target}.`);
   },
 );
 
@@ -73,6 +85,7 @@ export const eksEndpointPrivate = resourceRule(
     reads: ["vpcConfig"],
   },
   (args, report) => {
+    if (hiddenPath(args.props.vpcConfig)) return; // secret or unknown: exposure-unverifiable reports it
     const vpc = rec(args.props.vpcConfig) ?? {};
     if (isFalse(vpc.endpointPublicAccess)) return;
     // AWS defaults: endpointPublicAccess true, publicAccessCidrs ["0.0.0.0/0"].
@@ -114,6 +127,7 @@ export const openSearchInVpc = resourceRule(
       });
       return;
     }
+    if (hiddenPath(args.props.vpcOptions)) return;
     if (arr(at(args.props, "vpcOptions", "subnetIds")).length === 0) report("the domain has no vpcOptions.subnetIds, so its endpoint is public.");
   },
 );

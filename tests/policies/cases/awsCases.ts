@@ -269,14 +269,17 @@ export const AWS_CASES: readonly RuleCase[] = [
     },
   },
   {
-    rule: "aws-eip-not-attached-to-host",
-    title: "an Elastic IP on an instance fails; a NAT gateway's Elastic IP passes (its outputs name the NAT's interface)",
+    rule: "aws-eip-only-for-nat",
+    title: "an Elastic IP on an instance, an association and an unused Elastic IP fail; a NAT gateway's Elastic IP passes (its outputs name the NAT's interface)",
     build: (b) => {
       const onHost = b.aws("aws:ec2/eip:Eip", "bastion-ip", { domain: "vpc", instance: "i-0a1b2c3d4e5f60718" }, { publicIp: "52.49.10.21", allocationId: "eipalloc-0a1" }, { id: "eipalloc-0a1" });
       const assoc = b.aws("aws:ec2/eipAssociation:EipAssociation", "web-ip", { allocationId: "eipalloc-0a2", instanceId: "i-0f0e0d0c0b0a09080" });
       const nat = b.aws("aws:ec2/eip:Eip", "nat-ip", { domain: "vpc" }, { publicIp: "52.49.10.22", networkInterface: "eni-0a1b2c3d", associationId: "eipassoc-0a1", allocationId: "eipalloc-0a3" }, { id: "eipalloc-0a3" });
       const gw = b.aws("aws:ec2/natGateway:NatGateway", "nat", { allocationId: "eipalloc-0a3", subnetId: "subnet-0a" }, {}, { deps: { allocationId: [nat] } });
-      return { fails: [onHost, assoc], passes: [nat, gw] };
+      const unused = b.aws("aws:ec2/eip:Eip", "spare-ip", { domain: "vpc" }, { publicIp: "52.49.10.23", allocationId: "eipalloc-0a4" }, { id: "eipalloc-0a4" });
+      const natIp2 = b.aws("aws:ec2/eip:Eip", "nat-ip-b", { domain: "vpc" }, { publicIp: "52.49.10.24", allocationId: "eipalloc-0a5" }, { id: "eipalloc-0a5" });
+      const gw2 = b.aws("aws:ec2/natGateway:NatGateway", "nat-b", { allocationId: "eipalloc-0a5", subnetId: "subnet-0b" });
+      return { fails: [onHost, assoc, unused], passes: [nat, gw, natIp2, gw2] };
     },
   },
   {
@@ -314,7 +317,9 @@ export const AWS_CASES: readonly RuleCase[] = [
     build: (b) => {
       const none = b.aws("aws:lambda/functionUrl:FunctionUrl", "hook-url", { functionName: "webhook", authorizationType: "NONE" }, { functionUrl: "https://abc.lambda-url.eu-west-1.on.aws/" });
       const iam = b.aws("aws:lambda/functionUrl:FunctionUrl", "internal-url", { functionName: "report", authorizationType: "AWS_IAM" });
-      return { fails: [none], passes: [iam] };
+      // Unknown during preview: not judged here, exposure-unverifiable reports it.
+      const pending = b.aws("aws:lambda/functionUrl:FunctionUrl", "pending-url", { functionName: "hook", authorizationType: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+      return { fails: [none], passes: [iam, pending] };
     },
   },
   {
