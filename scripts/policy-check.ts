@@ -68,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  const started = process.hrtime.bigint();
   let resources;
   let config: RunConfig | undefined;
   try {
@@ -80,14 +81,13 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const started = process.hrtime.bigint();
   const violations = await runPolicies(resources, { config });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   for (const v of violations) console.log(`[${v.enforcementLevel}] ${v.policy} ${v.urn || "(stack)"}: ${v.message}`);
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const flagged = new Set(violations.map((v) => v.urn)).size;
   console.log(
-    `[policy:check] ${resources.length} resources checked in ${ms.toFixed(0)} ms: ${violations.length} violations (${mandatory} mandatory, ${violations.length - mandatory} advisory) on ${flagged} resources`,
+    `[policy:check] ${resources.length} resources read and checked in ${ms.toFixed(0)} ms: ${violations.length} violations (${mandatory} mandatory, ${violations.length - mandatory} advisory) on ${flagged} resources`,
   );
   if (args.json) {
     fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
@@ -97,8 +97,11 @@ async function main(argv: string[]): Promise<number> {
   return mandatory > 0 ? 1 : 0;
 }
 
+// exitCode, not exit(): exit() would cut off a long report still being written to a pipe.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     console.error(`[policy:check] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(2);

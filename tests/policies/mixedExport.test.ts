@@ -65,6 +65,6 @@ describe("policy:check on the all-private variant", () => {
     const run = policyCheck(PRIVATE_FILE);
     expect(run.status).toBe(0);
     expect(run.violations).toEqual([]);
-    expect(run.stdout).toMatch(/45 resources checked in \d+ ms: 0 violations/);
+    expect(run.stdout).toMatch(/45 resources read and checked in \d+ ms: 0 violations/);
   });
 });
