@@ -14,16 +14,22 @@ export const ALB_INBOUND = "alb.ingress.kubernetes.io/inbound-cidrs";
 const NGINX_ALLOW = ["nginx.ingress.kubernetes.io/whitelist-source-range", "nginx.ingress.kubernetes.io/allowlist-source-range"];
 const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
+/** GKE's internal class and the names conventionally given to an internal controller's class. */
+export const DEFAULT_INTERNAL_CLASSES: readonly string[] = ["gce-internal", "nginx-internal", "internal-nginx", "alb-internal", "internal"];
+
 export const INGRESS_CLASS_SCHEMA: PolicyConfigSchema = {
   properties: {
-    internalIngressClasses: { type: "array", items: { type: "string" }, default: ["gce-internal"] },
+    internalIngressClasses: { type: "array", items: { type: "string" }, default: [...DEFAULT_INTERNAL_CLASSES] },
   },
 };
 
 export interface IngressClassConfig {
-  /** Ingress classes whose controller has only an internal load balancer. @default ["gce-internal"] */
+  /** Ingress classes whose controller has only an internal load balancer. @default DEFAULT_INTERNAL_CLASSES */
   readonly internalIngressClasses?: readonly string[];
 }
+
+/** Annotations by which a controller itself puts the Ingress on a private address (Azure Application Gateway). */
+const PRIVATE_ADDRESS_ANNOTATIONS: Readonly<Record<string, string>> = { "appgw.ingress.kubernetes.io/use-private-ip": "true" };
 
 export type Family = "alb" | "nginx" | "internal" | "other";
 
@@ -35,10 +41,11 @@ export interface IngressView {
 
 /** Reads the class and controller family of an Ingress (or of Helm values shaped like one). */
 export function ingressView(className: string | undefined, a: Rec, config: IngressClassConfig): IngressView {
-  const internal = config.internalIngressClasses ?? ["gce-internal"];
+  const internal = config.internalIngressClasses ?? DEFAULT_INTERNAL_CLASSES;
   const keys = Object.keys(a);
   let family: Family = "other";
-  if (className !== undefined && internal.includes(className)) family = "internal";
+  const privateAddress = Object.entries(PRIVATE_ADDRESS_ANNOTATIONS).some(([k, v]) => String(a[k] ?? "").toLowerCase() === v);
+  if ((className !== undefined && internal.includes(className)) || privateAddress) family = "internal";
   else if (className !== undefined ? /(^|[-_.])alb([-_.]|$)/.test(className) : keys.some((k) => k.startsWith("alb.ingress.kubernetes.io/"))) family = "alb";
   else if (className !== undefined ? className.includes("nginx") : keys.some((k) => k.startsWith("nginx.ingress.kubernetes.io/"))) family = "nginx";
   return { className, family, annotations: a };

@@ -69,6 +69,14 @@ describe("runPolicies mirrors the engine's arguments", () => {
     await expect(runPolicies([res("t:m:A", "a", {})], { policies: [crash] })).rejects.toThrow(/policy crash failed on .*boom/);
   });
 
+  it("no rule crashes on empty or odd property bags of any type a rule names", async () => {
+    const types = [...new Set(ALL_POLICIES.flatMap((p) => (p as { types?: readonly string[] }).types ?? []))];
+    const bags = [{}, { spec: "x", metadata: [], ingress: "x", policy: 42, values: "x", vpcConfig: [], defaultActions: "x", listeners: {}, data: { "grafana.ini": 5 }, stringData: [], networkInterfaces: {} }, { policy: "{not json", accessPolicies: "[]", assumeRolePolicy: { Statement: "x" }, values: { service: { type: "LoadBalancer", annotations: "x" }, ingress: { enabled: true, annotations: 7 } } }];
+    const resources = types.flatMap((t, i) => bags.map((b, j) => res(t, `r${i}-${j}`, b as Record<string, unknown>)));
+    expect(types.length).toBeGreaterThan(60);
+    await expect(runPolicies([stack(), ...resources])).resolves.toBeInstanceOf(Array);
+  });
+
   it("no rule crashes on empty or odd property bags", async () => {
     const odd = ["kubernetes:core/v1:Service", "kubernetes:apps/v1:Deployment", "aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:ec2/securityGroup:SecurityGroup", "kubernetes:core/v1:ConfigMap"].flatMap((t, i) => [
       res(t, `empty${i}`, {}),

@@ -88,7 +88,8 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
       const nginxPrivate = ingress(b, "admin", { "nginx.ingress.kubernetes.io/whitelist-source-range": "10.100.0.0/16,10.101.0.0/16" }, { ingressClassName: "nginx", tls: [{ hosts: ["admin.corp.example.com"], secretName: "admin-tls" }], rules: rules("admin.corp.example.com") });
       const albInternal = ingress(b, "grafana", { "alb.ingress.kubernetes.io/scheme": "internal", "alb.ingress.kubernetes.io/inbound-cidrs": "10.100.0.0/16" }, { ingressClassName: "alb", tls: [{ hosts: ["grafana.corp.example.com"] }], rules: rules("grafana.corp.example.com") });
       const legacyClass = ingress(b, "ops", { "kubernetes.io/ingress.class": "gce-internal" }, { tls: [{ hosts: ["ops.corp.example.com"] }], rules: rules("ops.corp.example.com") });
-      return { fails: [albOnNginx, traefik, albFacing], passes: [nginxPrivate, albInternal, legacyClass] };
+      const internalController = ingress(b, "wiki", {}, { ingressClassName: "nginx-internal", tls: [{ hosts: ["wiki.corp.example.com"] }], rules: rules("wiki.corp.example.com") });
+      return { fails: [albOnNginx, traefik, albFacing], passes: [nginxPrivate, albInternal, legacyClass, internalController] };
     },
   },
   {
