@@ -3,8 +3,8 @@
  *  - synth's resources.json: [{urn, type, name, parent, inputs}], or
  *  - `pulumi stack export` output: {version, deployment: {resources: [...]}}
  *    (also a raw state file's {checkpoint: {latest: {resources}}}).
- * Works for any Pulumi project. Providers, the root Stack and resources
- * pending deletion are skipped; secrets stay opaque (nothing is decrypted).
+ * Works for any Pulumi project. Providers, the root Stack, resources pending
+ * deletion and resources the program only reads (external) are skipped; secrets stay opaque (nothing is decrypted).
  * Stack-export resources carry both their inputs (what the program declared,
  * which resource rules read, as in the engine) and their outputs (the final
  * state, with fields the server filled in, which stack rules read).
@@ -52,7 +52,8 @@ function fromDeployment(resources: unknown[]): PolicyResourceInput[] {
     if (!isObject(item) || typeof item.urn !== "string" || typeof item.type !== "string") {
       throw new ResourceFileError(`deployment.resources[${i}] has no urn/type`);
     }
-    if (skipped(item.type) || item.delete === true) return;
+    // Resources the program only reads (`.get()`, `external` in the state) are not its declarations.
+    if (skipped(item.type) || item.delete === true || item.external === true) return;
     const propertyDependencies: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(isObject(item.propertyDependencies) ? item.propertyDependencies : {})) {
       if (Array.isArray(v)) propertyDependencies[k] = v.filter((u): u is string => typeof u === "string");

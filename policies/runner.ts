@@ -85,8 +85,9 @@ function inputsOf(r: PolicyResourceInput): Record<string, any> {
 
 /** What stack rules see: the outputs (with the provider id). */
 function outputsOf(r: PolicyResourceInput): Record<string, any> {
-  // Inputs without outputs or id come from synth: use the mocks' outputs, a superset of the inputs.
-  const outputs = r.outputs ?? (r.id === undefined && r.custom !== false ? synthOutputs(r.type, r.name, r.inputs ?? {}) : undefined);
+  // Synth's resources carry neither outputs, id nor custom: use the mocks' outputs, a superset of the inputs.
+  const fromSynth = r.outputs === undefined && r.id === undefined && r.custom === undefined;
+  const outputs = r.outputs ?? (fromSynth ? synthOutputs(r.type, r.name, r.inputs ?? {}) : undefined);
   const props: Record<string, unknown> = { ...(outputs ?? r.inputs ?? {}) };
   if (r.id !== undefined && props.id === undefined) props.id = r.id;
   return props;

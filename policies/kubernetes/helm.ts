@@ -7,7 +7,7 @@
  * load balancer (ingress-nginx, traefik, ...) are judged with those defaults
  * under the release's values. exposure-unverifiable reports what stays unseen.
  */
-import { arr, isFalse, isSecret, isTrue, rec, Rec, str } from "../lib/props";
+import { arr, hiddenPath, isFalse, isSecret, isTrue, rec, Rec, str } from "../lib/props";
 import { AllowedRanges, publicRanges } from "../lib/privateRanges";
 import { rangesOf, resourceRule } from "../lib/rule";
 import { exposureProblems, INGRESS_CLASS_SCHEMA, IngressClassConfig, ingressView, sourceProblems } from "./ingressClass";
@@ -77,6 +77,23 @@ export function valuesExposures(values: unknown, allowed: AllowedRanges, config:
   return found;
 }
 
+/** Secret or unknown values where exposure is decided (service, ingress, host network); a secret password elsewhere hides nothing. */
+export function hiddenExposureValues(type: string, props: Rec): string[] {
+  if (!HELM_TYPES.includes(type) || isSecret(props.values)) return []; // a wholly secret values map is reported by exposure-unverifiable itself
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    const hidden = hiddenPath(value);
+    if (!hidden) return;
+    if (/(service|svc|proxy|gateway|loadbalancer|ingress|hostnetwork|externalips|annotations)/i.test(path)) {
+      found.push(`values.${path}${hidden.path ? `.${hidden.path}` : ""} is ${hidden.kind === "secret" ? "a secret" : "unknown until apply"}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(rec(value) ?? {})) walk(v, path ? `${path}.${k}` : k);
+  };
+  for (const [k, v] of Object.entries(rec(props.values) ?? {})) walk(v, k);
+  return found;
+}
+
 export const helmValuesNoExposure = resourceRule(
   {
     name: "k8s-helm-values-no-exposure",
@@ -88,7 +105,8 @@ export const helmValuesNoExposure = resourceRule(
     types: HELM_TYPES,
     usesRanges: true,
     configSchema: INGRESS_CLASS_SCHEMA,
-    reads: ["values", "chart"],
+    reads: ["chart"],
+    hidden: hiddenExposureValues,
   },
   (args, report) => {
     const values = args.props.values;

@@ -101,6 +101,22 @@ describe("loadResources", () => {
     expect(db.outputs?.password).toEqual(expect.objectContaining({ ciphertext: expect.any(String) }));
   });
 
+  it("skips resources the program only reads (external) and keeps inputs apart from outputs", () => {
+    const doc = {
+      version: 3,
+      deployment: {
+        resources: [
+          { urn: "urn:pulumi:p::q::aws:lb/loadBalancer:LoadBalancer::shared", type: "aws:lb/loadBalancer:LoadBalancer", custom: true, external: true, id: "arn:lb", inputs: {}, outputs: { internal: false } },
+          { urn: "urn:pulumi:p::q::kubernetes:core/v1:Service::api", type: "kubernetes:core/v1:Service", custom: true, id: "ns/api", inputs: { spec: { ports: [{ port: 443 }] } }, outputs: { spec: { ports: [{ port: 443, nodePort: 31000 }] } } },
+        ],
+      },
+    };
+    const resources = resourcesFromJson(doc);
+    expect(resources.map((r) => r.name)).toEqual(["api"]);
+    expect(resources[0].inputs).toEqual({ spec: { ports: [{ port: 443 }] } });
+    expect(resources[0].outputs).toEqual({ spec: { ports: [{ port: 443, nodePort: 31000 }] } });
+  });
+
   it("reads synth's resources.json array", () => {
     const resources = resourcesFromJson([
       { urn: STACK_URN, type: "pulumi:pulumi:Stack", name: "s", parent: null, inputs: {} },

@@ -102,7 +102,13 @@ export const OTHER_CASES: readonly RuleCase[] = [
       // As the engine gives a value computed during preview: the unknown sentinel.
       const pending = b.aws("aws:lambda/functionUrl:FunctionUrl", "pending-url", { functionName: "hook", authorizationType: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
       const grafanaSecret = b.k8s("v1", "ConfigMap", "grafana-env", { data: { "grafana.ini": secret() } });
-      return { fails: [release, secretPolicy, route, pending, grafanaSecret], passes: [readable, db], message: /cannot verify exposure: .*(secret|unknown|not visible|not in this stack)/ };
+      const hiddenService = b.k8s("helm.sh/v4", "Chart", "api", { chart: "api", values: { service: { annotations: secret() }, image: { tag: "1.2.3" } } });
+      const passwordOnly = b.k8s("helm.sh/v4", "Chart", "cache", { chart: "redis", values: { auth: { password: secret() }, master: { service: { type: "ClusterIP" } } } });
+      return {
+        fails: [release, secretPolicy, route, pending, grafanaSecret, hiddenService],
+        passes: [readable, db, passwordOnly],
+        message: /cannot verify exposure: .*(secret|unknown|not visible|not in this stack)/,
+      };
     },
   },
 ];
