@@ -10,6 +10,7 @@ import { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
 import { annotations, arr, at, rec, Rec, str } from "../lib/props";
 import { AllowedRanges, publicRangeProblem } from "../lib/privateRanges";
 import { rangesOf, resourceRule, stackRule } from "../lib/rule";
+import { isConventionallyInternal } from "./ingressClass";
 import { internalAnnotation } from "./loadBalancerAnnotations";
 
 const GROUP = "gateway.networking.k8s.io";
@@ -36,7 +37,7 @@ export function gatewayProblems(props: Rec, config: GatewayConfig, allowed: Allo
   const internalClasses = config.internalGatewayClasses ?? DEFAULT_INTERNAL_CLASSES;
   const infra = rec(at(props, "spec", "infrastructure", "annotations"));
   const internal =
-    (className !== undefined && internalClasses.includes(className)) ||
+    (className !== undefined && (internalClasses.includes(className) || isConventionallyInternal(className))) ||
     internalAnnotation(infra) === true ||
     internalAnnotation(annotations(props)) === true;
   if (!internal) {

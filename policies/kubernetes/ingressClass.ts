@@ -14,8 +14,13 @@ export const ALB_INBOUND = "alb.ingress.kubernetes.io/inbound-cidrs";
 const NGINX_ALLOW = ["nginx.ingress.kubernetes.io/whitelist-source-range", "nginx.ingress.kubernetes.io/allowlist-source-range"];
 const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
-/** GKE's internal class and the names conventionally given to an internal controller's class. */
-export const DEFAULT_INTERNAL_CLASSES: readonly string[] = ["gce-internal", "nginx-internal", "internal-nginx", "alb-internal", "internal"];
+/** GKE's internal class; other internal classes are recognised by name (isConventionallyInternal) or configured. */
+export const DEFAULT_INTERNAL_CLASSES: readonly string[] = ["gce-internal"];
+
+/** Class names that say "internal" or "private" as a word: nginx-internal, internal-nginx, istio-private. */
+export function isConventionallyInternal(className: string): boolean {
+  return /(^|[-_.])(internal|private)([-_.]|$)/i.test(className);
+}
 
 export const INGRESS_CLASS_SCHEMA: PolicyConfigSchema = {
   properties: {
@@ -45,7 +50,7 @@ export function ingressView(className: string | undefined, a: Rec, config: Ingre
   const keys = Object.keys(a);
   let family: Family = "other";
   const privateAddress = Object.entries(PRIVATE_ADDRESS_ANNOTATIONS).some(([k, v]) => String(a[k] ?? "").toLowerCase() === v);
-  if ((className !== undefined && internal.includes(className)) || privateAddress) family = "internal";
+  if ((className !== undefined && (internal.includes(className) || isConventionallyInternal(className))) || privateAddress) family = "internal";
   else if (className !== undefined ? /(^|[-_.])alb([-_.]|$)/.test(className) : keys.some((k) => k.startsWith("alb.ingress.kubernetes.io/"))) family = "alb";
   else if (className !== undefined ? className.includes("nginx") : keys.some((k) => k.startsWith("nginx.ingress.kubernetes.io/"))) family = "nginx";
   return { className, family, annotations: a };

@@ -121,7 +121,9 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
         spec: { gatewayClassName: "istio", infrastructure: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } }, listeners: [{ name: "https", port: 443, protocol: "HTTPS" }] },
       });
       const lattice = b.k8s("gateway.networking.k8s.io/v1", "Gateway", "lattice", { spec: { gatewayClassName: "amazon-vpc-lattice", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] } });
-      return { fails: [publicGw, ip], passes: [annotated, lattice] };
+      const named = b.k8s("gateway.networking.k8s.io/v1", "Gateway", "corp", { spec: { gatewayClassName: "istio-internal", listeners: [{ name: "https", port: 443, protocol: "HTTPS" }] } });
+      const lookalike = b.k8s("gateway.networking.k8s.io/v1", "Gateway", "intern", { spec: { gatewayClassName: "internationalization", listeners: [{ name: "https", port: 443, protocol: "HTTPS" }] } });
+      return { fails: [publicGw, ip, lookalike], passes: [annotated, lattice, named] };
     },
   },
   {
