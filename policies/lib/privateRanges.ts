@@ -8,6 +8,7 @@
  */
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { Cidr, cidrContains, parseCidr } from "./cidr";
+import { hiddenPath } from "./props";
 
 export const DEFAULT_PRIVATE_CIDRS: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"];
 
@@ -70,9 +71,9 @@ export function isAllowedRange(text: unknown, allowed: AllowedRanges): boolean {
   return cidr !== undefined && allowed.ranges.some((r) => cidrContains(r, cidr));
 }
 
-/** "<range> (why it is public)", or undefined when it is allowed. */
+/** "<range> (why it is public)", or undefined when it is allowed or hidden (a secret or unknown: exposure-unverifiable reports it). */
 export function publicRangeProblem(text: unknown, allowed: AllowedRanges): string | undefined {
-  if (isAllowedRange(text, allowed)) return undefined;
+  if (isAllowedRange(text, allowed) || hiddenPath(text) !== undefined) return undefined;
   if (typeof text !== "string" || parseRange(text) === undefined) return `${JSON.stringify(text)} (not a valid CIDR, so it cannot be shown to be private)`;
   const cidr = parseRange(text) as Cidr;
   if (cidr.prefix === 0) return `${text} (the whole internet)`;
