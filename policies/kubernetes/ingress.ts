@@ -2,37 +2,45 @@
  * Ingresses are internal, source-restricted and HTTPS-only (R10, R13), judged
  * by the controller that serves them (ingressClass.ts): ALB annotations for
  * the AWS Load Balancer Controller, whitelist-source-range for ingress-nginx,
- * configured internal classes for the rest.
+ * configured internal classes, or classes whose controller Service the stack
+ * shows to be internal, for the rest. The two exposure rules are stack rules
+ * for that reason; the TLS rule reads one Ingress.
  */
+import { StackValidationArgs } from "@pulumi/policy";
 import { annotations, arr, at, rec, str } from "../lib/props";
-import { rangesOf, resourceRule } from "../lib/rule";
-import { exposureProblems, INGRESS_CLASS_SCHEMA, IngressClassConfig, ingressViewOf, sourceProblems } from "./ingressClass";
+import { rangesOf, resourceRule, stackRule } from "../lib/rule";
+import { internalControllerClasses } from "./ingressControllers";
+import { exposureProblems, INGRESS_CLASS_SCHEMA, IngressClassConfig, ingressViewOf, IngressView, sourceProblems } from "./ingressClass";
 import { INGRESS_TYPES } from "./types";
 
 const LISTEN_PORTS = "alb.ingress.kubernetes.io/listen-ports";
 const SSL_REDIRECT = "alb.ingress.kubernetes.io/ssl-redirect";
 const NGINX_SSL_REDIRECT = "nginx.ingress.kubernetes.io/ssl-redirect";
 
-export const ingressInternal = resourceRule(
+/** Each Ingress of the stack with its view; stack rules so that a class whose controller Service the stack shows to be internal counts. */
+function ingressViews(args: StackValidationArgs): { urn: string; view: IngressView }[] {
+  const config = { ...args.getConfig<IngressClassConfig>(), internalInStack: internalControllerClasses(args.resources) };
+  return args.resources.filter((r) => INGRESS_TYPES.includes(r.type)).map((r) => ({ urn: r.urn, view: ingressViewOf(r.props, config) }));
+}
+
+export const ingressInternal = stackRule(
   {
     name: "k8s-ingress-internal",
     description: "An Ingress must be served by an internal load balancer or admit only private sources, whatever its controller (R13).",
     requirements: ["R13"],
     remediation:
-      "AWS Load Balancer Controller: annotate alb.ingress.kubernetes.io/scheme: internal. ingress-nginx and others: use a controller whose Service is an internal load balancer and list its class in the policy's internalIngressClasses, or set nginx.ingress.kubernetes.io/whitelist-source-range to corporate ranges.",
+      "AWS Load Balancer Controller: annotate alb.ingress.kubernetes.io/scheme: internal. ingress-nginx and others: use a controller whose Service is an internal load balancer (an IngressClass and controller Service in the stack, or the class listed in the policy's internalIngressClasses), or set nginx.ingress.kubernetes.io/whitelist-source-range to corporate ranges.",
     enforcementLevel: "mandatory",
-    types: INGRESS_TYPES,
     usesRanges: true,
     configSchema: INGRESS_CLASS_SCHEMA,
-    reads: ["metadata", "spec"],
   },
   (args, report) => {
-    const view = ingressViewOf(args.props, args.getConfig<IngressClassConfig>());
-    for (const problem of exposureProblems(view, rangesOf(args))) report(problem);
+    const allowed = rangesOf(args);
+    for (const { urn, view } of ingressViews(args)) for (const problem of exposureProblems(view, allowed)) report(problem, urn);
   },
 );
 
-export const ingressSourceRestricted = resourceRule(
+export const ingressSourceRestricted = stackRule(
   {
     name: "k8s-ingress-source-restricted",
     description: "An Ingress must admit only private source ranges (R13).",
@@ -40,14 +48,12 @@ export const ingressSourceRestricted = resourceRule(
     remediation:
       "List the corporate CIDRs (private or configured allowed ranges, comma separated) in alb.ingress.kubernetes.io/inbound-cidrs (AWS Load Balancer Controller) or nginx.ingress.kubernetes.io/whitelist-source-range (ingress-nginx).",
     enforcementLevel: "mandatory",
-    types: INGRESS_TYPES,
     usesRanges: true,
     configSchema: INGRESS_CLASS_SCHEMA,
-    reads: ["metadata", "spec"],
   },
   (args, report) => {
-    const view = ingressViewOf(args.props, args.getConfig<IngressClassConfig>());
-    for (const problem of sourceProblems(view, rangesOf(args))) report(problem);
+    const allowed = rangesOf(args);
+    for (const { urn, view } of ingressViews(args)) for (const problem of sourceProblems(view, allowed)) report(problem, urn);
   },
 );
 

@@ -31,6 +31,8 @@ export const INGRESS_CLASS_SCHEMA: PolicyConfigSchema = {
 export interface IngressClassConfig {
   /** Ingress classes whose controller has only an internal load balancer. @default DEFAULT_INTERNAL_CLASSES */
   readonly internalIngressClasses?: readonly string[];
+  /** Classes the stack itself shows to be internal (ingressControllers.ts); not a config property. */
+  readonly internalInStack?: ReadonlySet<string>;
 }
 
 /** Annotations by which a controller itself puts the Ingress on a private address (Azure Application Gateway). */
@@ -50,7 +52,8 @@ export function ingressView(className: string | undefined, a: Rec, config: Ingre
   const keys = Object.keys(a);
   let family: Family = "other";
   const privateAddress = Object.entries(PRIVATE_ADDRESS_ANNOTATIONS).some(([k, v]) => String(a[k] ?? "").toLowerCase() === v);
-  if ((className !== undefined && (internal.includes(className) || isConventionallyInternal(className))) || privateAddress) family = "internal";
+  const named = className !== undefined && (internal.includes(className) || isConventionallyInternal(className) || config.internalInStack?.has(className) === true);
+  if (named || privateAddress) family = "internal";
   else if (className !== undefined ? /(^|[-_.])alb([-_.]|$)/.test(className) : keys.some((k) => k.startsWith("alb.ingress.kubernetes.io/"))) family = "alb";
   else if (className !== undefined ? className.includes("nginx") : keys.some((k) => k.startsWith("nginx.ingress.kubernetes.io/"))) family = "nginx";
   return { className, family, annotations: a };

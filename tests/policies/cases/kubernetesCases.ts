@@ -93,6 +93,24 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
     },
   },
   {
+    rule: "k8s-ingress-internal",
+    title: "an nginx Ingress without a whitelist is internal when the stack's IngressClass has only internal controller Services",
+    build: (b) => {
+      const instance = { "app.kubernetes.io/instance": "ingress-internal", "app.kubernetes.io/name": "ingress-nginx" };
+      b.k8s("networking.k8s.io/v1", "IngressClass", "nginx", { metadata: { labels: instance }, spec: { controller: "k8s.io/ingress-nginx" } }, {}, "");
+      b.k8s("v1", "Service", "ingress-internal-controller", {
+        metadata: { labels: { ...instance, "app.kubernetes.io/component": "controller" }, annotations: INTERNAL_NLB },
+        spec: { type: "LoadBalancer", ports: [{ name: "https", port: 443, targetPort: "https" }], loadBalancerSourceRanges: ["10.0.0.0/8"] },
+      }, {}, "ingress-nginx");
+      const publicInstance = { "app.kubernetes.io/instance": "ingress-public", "app.kubernetes.io/name": "ingress-nginx" };
+      b.k8s("networking.k8s.io/v1", "IngressClass", "nginx-edge", { metadata: { labels: publicInstance }, spec: { controller: "k8s.io/ingress-nginx" } }, {}, "");
+      b.k8s("v1", "Service", "ingress-public-controller", { metadata: { labels: { ...publicInstance, "app.kubernetes.io/component": "controller" } }, spec: { type: "LoadBalancer", ports: [{ port: 443 }] } }, {}, "ingress-nginx");
+      const behindInternal = ingress(b, "wiki", {}, { ingressClassName: "nginx", tls: [{ hosts: ["wiki.corp.example.com"] }], rules: rules("wiki.corp.example.com") });
+      const behindPublic = ingress(b, "blog", {}, { ingressClassName: "nginx-edge", tls: [{ hosts: ["blog.example.com"] }], rules: rules("blog.example.com") });
+      return { fails: [behindPublic], passes: [behindInternal] };
+    },
+  },
+  {
     rule: "k8s-ingress-source-restricted",
     title: "an nginx whitelist with a public range fails; a private one passes",
     build: (b) => {
