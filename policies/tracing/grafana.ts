@@ -50,6 +50,7 @@ function valuesBlocks(tree: unknown, path: string, out: { inis: [string, Ini][];
     const here = path ? `${path}.${k}` : k;
     if (k === "grafana.ini" && rec(v)) out.inis.push([`values ${here}`, iniFromValues(rec(v) as Rec)]);
     else if (k === "env" && rec(v)) for (const [name, value] of Object.entries(rec(v) as Rec)) out.env.push([name, value]);
+    else if (k === "env" && Array.isArray(v)) for (const e of v) out.env.push([str(at(e, "name")) ?? "", at(e, "value")]);
     else valuesBlocks(v, here, out);
   }
 }

@@ -222,6 +222,7 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
       const secretIni = b.k8s("v1", "Secret", "grafana-config", { type: "Opaque", stringData: { "grafana.ini": "[public_dashboards]\nenabled = true\n[snapshots]\nexternal_enabled = false\n[auth.anonymous]\nenabled = false\n" } });
       const helm = b.k8s("helm.sh/v3", "Release", "grafana", { chart: "grafana", repositoryOpts: { repo: "https://grafana.github.io/helm-charts" }, values: { "grafana.ini": { "auth.anonymous": { enabled: true }, snapshots: { external_enabled: true } } } });
       const env = deployment(b, "dashboards", { containers: [{ name: "grafana", image: "grafana/grafana:12.2.0", securityContext: restricted, env: [{ name: "GF_PUBLIC_DASHBOARDS_ENABLED", value: "true" }] }] });
+      const stackChart = b.k8s("helm.sh/v4", "Chart", "monitoring", { chart: "kube-prometheus-stack", values: { grafana: { env: [{ name: "GF_AUTH_ANONYMOUS_ENABLED", value: "true" }] } } });
       const dashboard = b.other("grafana:oss/dashboardPublic:DashboardPublic", "orders-public", { dashboardUid: "orders", isEnabled: true, share: "public" });
       const safe = b.k8s("v1", "ConfigMap", "grafana-safe", {
         data: { "grafana.ini": "[auth.anonymous]\nenabled = false\n[public_dashboards]\nenabled = false\n[snapshots]\nexternal_enabled = false\n" },
@@ -232,7 +233,7 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
         values: { "grafana.ini": { "auth.anonymous": { enabled: false }, public_dashboards: { enabled: false }, snapshots: { external_enabled: false } } },
       });
       const other = b.k8s("v1", "ConfigMap", "app-config", { data: { "app.ini": "[auth.anonymous]\nenabled = true\n" } });
-      return { fails: [anonymous, secretIni, helm, env, dashboard], passes: [safe, safeHelm, other] };
+      return { fails: [anonymous, secretIni, helm, env, stackChart, dashboard], passes: [safe, safeHelm, other] };
     },
   },
 ];
