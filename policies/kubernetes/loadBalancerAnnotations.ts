@@ -10,7 +10,6 @@ export const AWS_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-intern
 
 /** Annotation -> the value that makes the load balancer internal (compared case-insensitively). */
 const INTERNAL_VALUES: Readonly<Record<string, string>> = {
-  [AWS_INTERNAL]: "true",
   "networking.gke.io/load-balancer-type": "internal",
   "cloud.google.com/load-balancer-type": "internal",
   "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
@@ -23,6 +22,9 @@ export function internalAnnotation(annotations: Rec | undefined): true | string 
   const a = rec(annotations) ?? {};
   const scheme = str(a[AWS_SCHEME]);
   if (scheme !== undefined) return scheme.trim().toLowerCase() === "internal" ? true : `annotation ${AWS_SCHEME} is "${scheme}", so the load balancer is internet-facing.`;
+  // The in-tree AWS provider treats any value but "false" as internal (older manifests use "0.0.0.0/0").
+  const awsInternal = String(a[AWS_INTERNAL] ?? "").trim().toLowerCase();
+  if (awsInternal !== "" && awsInternal !== "false") return true;
   for (const [key, value] of Object.entries(INTERNAL_VALUES)) {
     if (String(a[key] ?? "").trim().toLowerCase() === value) return true;
   }

@@ -66,7 +66,9 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
       const aws = internalLbService(b, "grpc");
       const gke = b.k8s("v1", "Service", "gke-lb", { metadata: { annotations: { "networking.gke.io/load-balancer-type": "Internal" } }, spec: { type: "LoadBalancer", ports: [{ port: 443 }] } });
       const azure = b.k8s("v1", "Service", "aks-lb", { metadata: { annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } }, spec: { type: "LoadBalancer", ports: [{ port: 443 }] } });
-      return { fails: [bare], passes: [aws, gke, azure] };
+      const legacy = b.k8s("v1", "Service", "legacy-lb", { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-internal": "0.0.0.0/0" } }, spec: { type: "LoadBalancer", ports: [{ port: 443 }] } });
+      const off = b.k8s("v1", "Service", "off-lb", { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-internal": "false" } }, spec: { type: "LoadBalancer", ports: [{ port: 443 }] } });
+      return { fails: [bare, off], passes: [aws, gke, azure, legacy] };
     },
   },
   {
