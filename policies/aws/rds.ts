@@ -7,15 +7,17 @@ const CLUSTER = "aws:rds/cluster:Cluster";
 const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 const REDSHIFT = "aws:redshift/cluster:Cluster";
 const DMS = "aws:dms/replicationInstance:ReplicationInstance";
+const MQ = "aws:mq/broker:Broker";
+const REDSHIFT_SERVERLESS = "aws:redshiftserverless/workgroup:Workgroup";
 
 export const rdsNotPublic = resourceRule(
   {
     name: "aws-rds-not-public",
-    description: "RDS instances, Redshift clusters and DMS replication instances must not be publicly accessible (R13).",
+    description: "RDS instances, Redshift clusters and workgroups, DMS replication instances and Amazon MQ brokers must not be publicly accessible (R13).",
     requirements: ["R13"],
     remediation: "Set publiclyAccessible: false and use a subnet group of private subnets.",
     enforcementLevel: "mandatory",
-    types: [INSTANCE, CLUSTER_INSTANCE, REDSHIFT, DMS],
+    types: [INSTANCE, CLUSTER_INSTANCE, REDSHIFT, REDSHIFT_SERVERLESS, DMS, MQ],
     reads: ["publiclyAccessible"],
   },
   (args, report) => {

@@ -6,7 +6,7 @@
  * grafana chart and charts that embed it), GF_* environment overrides of any
  * workload, and public dashboards made through the Grafana provider.
  */
-import { arr, at, hiddenPath, isSecret, isTrue, rec, Rec, str } from "../lib/props";
+import { arr, at, hiddenPath, isSecret, rec, Rec, str } from "../lib/props";
 import { resourceRule } from "../lib/rule";
 import { containersOf, CONFIG_MAP, podSpecOf } from "../kubernetes/types";
 import { HELM_TYPES } from "../kubernetes/helm";
@@ -22,6 +22,14 @@ const MUST_BE_OFF: readonly (readonly [string, string, boolean, string])[] = [
   ["public_dashboards", "enabled", true, "GF_PUBLIC_DASHBOARDS_ENABLED"],
   ["snapshots", "external_enabled", true, "GF_SNAPSHOTS_EXTERNAL_ENABLED"],
 ];
+
+/** Grafana reads booleans with go-ini's parser: 1/t/true/y/yes/on and 0/f/false/n/no/off (any case). */
+const INI_TRUE = ["1", "t", "true", "y", "yes", "on"];
+const INI_FALSE = ["0", "f", "false", "n", "no", "off"];
+const iniBool = (value: unknown): boolean | undefined => {
+  const v = String(value ?? "").trim().toLowerCase();
+  return INI_TRUE.includes(v) ? true : INI_FALSE.includes(v) ? false : undefined;
+};
 
 function decodeBase64(value: string): string | undefined {
   if (!/^[A-Za-z0-9+/=\s]+$/.test(value)) return undefined;
@@ -109,14 +117,16 @@ export const grafanaNoPublicAccess = resourceRule(
     for (const [file, ini] of inis) {
       for (const [section, key, defaultOn] of MUST_BE_OFF) {
         const value = iniValue(ini, section, key);
-        if (value === undefined ? defaultOn : value.toLowerCase() !== "false") {
+        // Unset or unreadable, Grafana uses its default.
+        const on = value === undefined ? defaultOn : (iniBool(value) ?? defaultOn);
+        if (on) {
           report(`${file}: [${section}] ${key} is ${value === undefined ? "not set (Grafana's default is on)" : `"${value}"`}.`);
         }
       }
     }
     for (const [name, value] of env) {
       const override = MUST_BE_OFF.find(([, , , variable]) => variable === name);
-      if (override && isTrue(value)) report(`environment variable ${override[3]}=true turns [${override[0]}] ${override[1]} on.`);
+      if (override && iniBool(value) === true) report(`environment variable ${override[3]}=true turns [${override[0]}] ${override[1]} on.`);
     }
   },
 );

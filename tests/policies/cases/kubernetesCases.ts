@@ -234,8 +234,10 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
         repositoryOpts: { repo: "https://grafana.github.io/helm-charts" },
         values: { "grafana.ini": { "auth.anonymous": { enabled: false }, public_dashboards: { enabled: false }, snapshots: { external_enabled: false } } },
       });
+      const goIniFalse = b.k8s("v1", "ConfigMap", "grafana-off", { data: { "grafana.ini": "[auth.anonymous]\nenabled = 0\n[public_dashboards]\nenabled = off\n[snapshots]\nexternal_enabled = False\n" } });
+      const envOne = deployment(b, "grafana-one", { containers: [{ name: "grafana", image: "grafana/grafana:12.2.0", securityContext: restricted, env: [{ name: "GF_AUTH_ANONYMOUS_ENABLED", value: "1" }] }] });
       const other = b.k8s("v1", "ConfigMap", "app-config", { data: { "app.ini": "[auth.anonymous]\nenabled = true\n" } });
-      return { fails: [anonymous, secretIni, helm, env, stackChart, dashboard], passes: [safe, safeHelm, other] };
+      return { fails: [anonymous, secretIni, helm, env, stackChart, dashboard, envOne], passes: [safe, safeHelm, other, goIniFalse] };
     },
   },
 ];
