@@ -56,6 +56,8 @@ interface ConditionClause {
   readonly ifExists: boolean;
   readonly forAll: boolean;
   readonly key: string;
+  /** The key as the document spells it, for messages. */
+  readonly name: string;
   readonly values: unknown[];
 }
 
@@ -67,7 +69,7 @@ function clauses(statement: Rec): ConditionClause[] {
     operator = operator.replace(/^for(any|all)values:/, "");
     const ifExists = operator.endsWith("ifexists");
     if (ifExists) operator = operator.slice(0, -"ifexists".length);
-    for (const [key, value] of Object.entries(rec(body) ?? {})) out.push({ operator, ifExists, forAll, key: key.toLowerCase(), values: oneOrMany(value) });
+    for (const [key, value] of Object.entries(rec(body) ?? {})) out.push({ operator, ifExists, forAll, key: key.toLowerCase(), name: key, values: oneOrMany(value) });
   }
   return out;
 }
@@ -128,7 +130,7 @@ export interface PublicStatement {
 }
 
 function conditionKeys(statement: Rec): string {
-  return [...new Set(clauses(statement).map((c) => c.key))].join(", ");
+  return [...new Set(clauses(statement).map((c) => c.name))].join(", ");
 }
 
 /** The statements of `document` that allow anyone in (principal "*" or NotPrincipal) without narrowing the caller. */
