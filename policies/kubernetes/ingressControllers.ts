@@ -4,8 +4,10 @@
  * Services (LoadBalancer Services labelled with the same
  * app.kubernetes.io/instance and app.kubernetes.io/component: controller, as
  * the ingress-nginx, Traefik and other manifests and charts label them) all
- * carry an internal load balancer annotation. An Ingress of such a class is
- * served only on private addresses, whatever its own annotations.
+ * carry an internal load balancer annotation, or an AWS Load Balancer
+ * Controller IngressClass whose IngressClassParams set scheme: internal. An
+ * Ingress of such a class is served only on private addresses, whatever its
+ * own annotations.
  */
 import { PolicyResource } from "@pulumi/policy";
 import { at, rec, str } from "../lib/props";
@@ -13,6 +15,7 @@ import { internalAnnotation } from "./loadBalancerAnnotations";
 import { SERVICE } from "./types";
 
 const INGRESS_CLASS = "kubernetes:networking.k8s.io/v1:IngressClass";
+const CLASS_PARAMS = ["kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams", "kubernetes:elbv2.k8s.aws/v1:IngressClassParams"];
 const INSTANCE = "app.kubernetes.io/instance";
 const COMPONENT = "app.kubernetes.io/component";
 
@@ -22,9 +25,17 @@ function labels(r: PolicyResource): Record<string, unknown> {
 
 export function internalControllerClasses(resources: readonly PolicyResource[]): Set<string> {
   const controllers = resources.filter((r) => r.type === SERVICE && at(r.props, "spec", "type") === "LoadBalancer" && labels(r)[COMPONENT] === "controller");
+  const internalParams = new Set(
+    resources.filter((r) => CLASS_PARAMS.includes(r.type) && str(at(r.props, "spec", "scheme")) === "internal").map((r) => str(at(r.props, "metadata", "name"))),
+  );
   const classes = new Set<string>();
   for (const ingressClass of resources.filter((r) => r.type === INGRESS_CLASS)) {
     const name = str(at(ingressClass.props, "metadata", "name"));
+    const params = rec(at(ingressClass.props, "spec", "parameters"));
+    if (name && params && str(params.kind) === "IngressClassParams" && internalParams.has(str(params.name))) {
+      classes.add(name);
+      continue;
+    }
     const instance = str(labels(ingressClass)[INSTANCE]);
     if (!name || !instance) continue;
     const own = controllers.filter((s) => labels(s)[INSTANCE] === instance);

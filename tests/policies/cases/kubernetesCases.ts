@@ -96,7 +96,7 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
   },
   {
     rule: "k8s-ingress-internal",
-    title: "an nginx Ingress without a whitelist is internal when the stack's IngressClass has only internal controller Services",
+    title: "an Ingress is internal when the stack's IngressClass has only internal controller Services, or IngressClassParams with scheme internal",
     build: (b) => {
       const instance = { "app.kubernetes.io/instance": "ingress-internal", "app.kubernetes.io/name": "ingress-nginx" };
       b.k8s("networking.k8s.io/v1", "IngressClass", "nginx", { metadata: { labels: instance }, spec: { controller: "k8s.io/ingress-nginx" } }, {}, "");
@@ -107,9 +107,12 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
       const publicInstance = { "app.kubernetes.io/instance": "ingress-public", "app.kubernetes.io/name": "ingress-nginx" };
       b.k8s("networking.k8s.io/v1", "IngressClass", "nginx-edge", { metadata: { labels: publicInstance }, spec: { controller: "k8s.io/ingress-nginx" } }, {}, "");
       b.k8s("v1", "Service", "ingress-public-controller", { metadata: { labels: { ...publicInstance, "app.kubernetes.io/component": "controller" } }, spec: { type: "LoadBalancer", ports: [{ port: 443 }] } }, {}, "ingress-nginx");
+      b.k8s("elbv2.k8s.aws/v1beta1", "IngressClassParams", "internal-params", { spec: { scheme: "internal", inboundCIDRs: ["10.0.0.0/8"] } }, {}, "");
+      b.k8s("networking.k8s.io/v1", "IngressClass", "alb-corp", { spec: { controller: "ingress.k8s.aws/alb", parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: "internal-params" } } }, {}, "");
+      const albParams = ingress(b, "reports", {}, { ingressClassName: "alb-corp", tls: [{ hosts: ["reports.corp.example.com"] }], rules: rules("reports.corp.example.com") });
       const behindInternal = ingress(b, "wiki", {}, { ingressClassName: "nginx", tls: [{ hosts: ["wiki.corp.example.com"] }], rules: rules("wiki.corp.example.com") });
       const behindPublic = ingress(b, "blog", {}, { ingressClassName: "nginx-edge", tls: [{ hosts: ["blog.example.com"] }], rules: rules("blog.example.com") });
-      return { fails: [behindPublic], passes: [behindInternal] };
+      return { fails: [behindPublic], passes: [behindInternal, albParams] };
     },
   },
   {
