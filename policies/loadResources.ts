@@ -63,7 +63,8 @@ function fromDeployment(resources: unknown[]): PolicyResourceInput[] {
       type: item.type,
       name: nameFromUrn(item.urn),
       parent: typeof item.parent === "string" ? item.parent : null,
-      inputs: isObject(item.inputs) ? item.inputs : {},
+      // A state without inputs (hand-trimmed, or written by old tooling) can offer only its outputs.
+      inputs: isObject(item.inputs) ? item.inputs : isObject(item.outputs) ? item.outputs : {},
       ...(isObject(item.outputs) && Object.keys(item.outputs).length > 0 ? { outputs: item.outputs } : {}),
       ...(typeof item.id === "string" && item.id !== "" ? { id: item.id } : {}),
       protect: item.protect === true,

@@ -111,8 +111,10 @@ describe("loadResources", () => {
         ],
       },
     };
+    doc.deployment.resources.push({ urn: "urn:pulumi:p::q::aws:lb/loadBalancer:LoadBalancer::old", type: "aws:lb/loadBalancer:LoadBalancer", custom: true, id: "arn:old", outputs: { internal: false } } as never);
     const resources = resourcesFromJson(doc);
-    expect(resources.map((r) => r.name)).toEqual(["api"]);
+    expect(resources.map((r) => r.name)).toEqual(["api", "old"]);
+    expect(resources[1].inputs).toEqual({ internal: false }); // no inputs recorded: the outputs are all there is
     expect(resources[0].inputs).toEqual({ spec: { ports: [{ port: 443 }] } });
     expect(resources[0].outputs).toEqual({ spec: { ports: [{ port: 443, nodePort: 31000 }] } });
   });
