@@ -34,6 +34,13 @@ export function chartName(chart: unknown): string | undefined {
   return text.split("/").pop()?.replace(/-\d+\.\d+\.\d+.*\.tgz$/, "").replace(/\.tgz$/, "");
 }
 
+/** The values a chart renders with: its exposing defaults (if known) under the release's values. */
+export function effectiveValues(props: Rec): { name?: string; values: unknown; withDefaults: boolean } {
+  const name = chartName(props.chart) ?? chartName(rec(props.repositoryOpts)?.repo);
+  const defaults = name ? EXPOSING_DEFAULTS[name] : undefined;
+  return { name, values: defaults ? merge(defaults, props.values ?? {}) : props.values, withDefaults: defaults !== undefined };
+}
+
 function merge(base: unknown, over: unknown): unknown {
   const b = rec(base);
   const o = rec(over);
@@ -111,12 +118,10 @@ export const helmValuesNoExposure = resourceRule(
   (args, report) => {
     const values = args.props.values;
     if (isSecret(values)) return; // exposure-unverifiable reports it
-    const name = chartName(args.props.chart) ?? chartName(rec(args.props.repositoryOpts)?.repo);
-    const defaults = name ? EXPOSING_DEFAULTS[name] : undefined;
-    const effective = defaults ? merge(defaults, values ?? {}) : values;
+    const { name, values: effective, withDefaults } = effectiveValues(args.props);
     const label = name ? `chart ${name}` : "the chart";
     for (const problem of valuesExposures(effective, rangesOf(args), args.getConfig<IngressClassConfig>())) {
-      report(`${label}${defaults ? " (with its default values)" : ""}: ${problem}.`);
+      report(`${label}${withDefaults ? " (with its default values)" : ""}: ${problem}.`);
     }
   },
 );

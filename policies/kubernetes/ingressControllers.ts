@@ -5,12 +5,15 @@
  * app.kubernetes.io/instance and app.kubernetes.io/component: controller, as
  * the ingress-nginx, Traefik and other manifests and charts label them) all
  * carry an internal load balancer annotation, or an AWS Load Balancer
- * Controller IngressClass whose IngressClassParams set scheme: internal. An
+ * Controller IngressClass whose IngressClassParams set scheme: internal, or
+ * an ingress-nginx Helm release whose values give the controller only an
+ * internal load balancer (its class: controller.ingressClassResource.name). An
  * Ingress of such a class is served only on private addresses, whatever its
  * own annotations.
  */
 import { PolicyResource } from "@pulumi/policy";
 import { at, rec, str } from "../lib/props";
+import { effectiveValues, HELM_TYPES } from "./helm";
 import { internalAnnotation } from "./loadBalancerAnnotations";
 import { SERVICE } from "./types";
 
@@ -41,5 +44,17 @@ export function internalControllerClasses(resources: readonly PolicyResource[]):
     const own = controllers.filter((s) => labels(s)[INSTANCE] === instance);
     if (own.length > 0 && own.every((s) => internalAnnotation(rec(at(s.props, "metadata", "annotations"))) === true)) classes.add(name);
   }
+  // A class that any release serves on a public load balancer is public, whatever other releases do.
+  const publicClasses = new Set<string>();
+  for (const release of resources.filter((r) => HELM_TYPES.includes(r.type))) {
+    const { name, values } = effectiveValues(release.props);
+    if (name !== "ingress-nginx") continue;
+    const service = rec(at(values, "controller", "service")) ?? {};
+    const external = rec(service.external)?.enabled !== false && service.enabled !== false && service.type === "LoadBalancer";
+    const className = str(at(values, "controller", "ingressClassResource", "name")) ?? "nginx";
+    if (!external || internalAnnotation(rec(service.annotations)) === true) classes.add(className);
+    else publicClasses.add(className);
+  }
+  for (const c of publicClasses) classes.delete(c);
   return classes;
 }

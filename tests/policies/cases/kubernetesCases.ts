@@ -112,7 +112,17 @@ export const KUBERNETES_CASES: readonly RuleCase[] = [
       const albParams = ingress(b, "reports", {}, { ingressClassName: "alb-corp", tls: [{ hosts: ["reports.corp.example.com"] }], rules: rules("reports.corp.example.com") });
       const behindInternal = ingress(b, "wiki", {}, { ingressClassName: "nginx", tls: [{ hosts: ["wiki.corp.example.com"] }], rules: rules("wiki.corp.example.com") });
       const behindPublic = ingress(b, "blog", {}, { ingressClassName: "nginx-edge", tls: [{ hosts: ["blog.example.com"] }], rules: rules("blog.example.com") });
-      return { fails: [behindPublic], passes: [behindInternal, albParams] };
+      b.k8s("helm.sh/v3", "Release", "ingress-corp", {
+        chart: "ingress-nginx",
+        repositoryOpts: { repo: "https://kubernetes.github.io/ingress-nginx" },
+        values: { controller: { ingressClassResource: { name: "nginx-corp" }, service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } } } },
+      });
+      b.k8s("helm.sh/v3", "Release", "ingress-web", { chart: "ingress-nginx", repositoryOpts: { repo: "https://kubernetes.github.io/ingress-nginx" }, values: { controller: { ingressClassResource: { name: "nginx-web" } } } });
+      // Two releases serve nginx-web: one internal, one public (above); the class is public.
+      b.k8s("helm.sh/v4", "Chart", "ingress-web-internal", { chart: "ingress-nginx", values: { controller: { ingressClassResource: { name: "nginx-web" }, service: { type: "ClusterIP" } } } });
+      const behindRelease = ingress(b, "intranet", {}, { ingressClassName: "nginx-corp", tls: [{ hosts: ["intranet.corp.example.com"] }], rules: rules("intranet.corp.example.com") });
+      const behindPublicRelease = ingress(b, "shop", {}, { ingressClassName: "nginx-web", tls: [{ hosts: ["shop.example.com"] }], rules: rules("shop.example.com") });
+      return { fails: [behindPublic, behindPublicRelease], passes: [behindInternal, albParams, behindRelease] };
     },
   },
   {
