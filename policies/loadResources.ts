@@ -3,9 +3,11 @@
  *  - synth's resources.json: [{urn, type, name, parent, inputs}], or
  *  - `pulumi stack export` output: {version, deployment: {resources: [...]}}
  *    (also a raw state file's {checkpoint: {latest: {resources}}}).
- * Works for any Pulumi project. Providers, the root Stack and resources
- * pending deletion are skipped; secrets stay opaque (nothing is decrypted);
- * stack-export resources carry their outputs, which hold the final state.
+ * Works for any Pulumi project. Providers, the root Stack, resources pending
+ * deletion and resources the program only reads (external) are skipped; secrets stay opaque (nothing is decrypted).
+ * Stack-export resources carry both their inputs (what the program declared,
+ * which resource rules read, as in the engine) and their outputs (the final
+ * state, with fields the server filled in, which stack rules read).
  */
 import * as fs from "fs";
 import { PolicyResourceInput } from "./runner";
@@ -50,7 +52,8 @@ function fromDeployment(resources: unknown[]): PolicyResourceInput[] {
     if (!isObject(item) || typeof item.urn !== "string" || typeof item.type !== "string") {
       throw new ResourceFileError(`deployment.resources[${i}] has no urn/type`);
     }
-    if (skipped(item.type) || item.delete === true) return;
+    // Resources the program only reads (`.get()`, `external` in the state) are not its declarations.
+    if (skipped(item.type) || item.delete === true || item.external === true) return;
     const propertyDependencies: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(isObject(item.propertyDependencies) ? item.propertyDependencies : {})) {
       if (Array.isArray(v)) propertyDependencies[k] = v.filter((u): u is string => typeof u === "string");
@@ -60,7 +63,8 @@ function fromDeployment(resources: unknown[]): PolicyResourceInput[] {
       type: item.type,
       name: nameFromUrn(item.urn),
       parent: typeof item.parent === "string" ? item.parent : null,
-      inputs: isObject(item.inputs) ? item.inputs : {},
+      // A state without inputs (hand-trimmed, or written by old tooling) can offer only its outputs.
+      inputs: isObject(item.inputs) ? item.inputs : isObject(item.outputs) ? item.outputs : {},
       ...(isObject(item.outputs) && Object.keys(item.outputs).length > 0 ? { outputs: item.outputs } : {}),
       ...(typeof item.id === "string" && item.id !== "" ? { id: item.id } : {}),
       protect: item.protect === true,

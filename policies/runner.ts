@@ -1,9 +1,11 @@
 /**
  * Offline policy evaluation: runs every rule of the pack over a list of
  * resources the way the Pulumi engine would, without the engine. Resource
- * rules get one resource at a time, stack rules get them all; args mirror the
- * engine's (type, props, urn, name, opts, isType/asType comparing the class's
- * __pulumiType, getConfig with the schema defaults, notApplicable).
+ * rules get one resource at a time with its inputs (what the program
+ * declared, as the engine passes them), stack rules get every resource with
+ * its outputs (the resulting state); args mirror the engine's (type, props,
+ * urn, name, opts, isType/asType comparing the class's __pulumiType,
+ * getConfig with the schema defaults, notApplicable).
  * synth (scripts/synth.ts) and `npm run policy:check` call runPolicies.
  */
 import {
@@ -26,7 +28,7 @@ export interface PolicyResourceInput {
   readonly name: string;
   readonly parent?: string | null;
   readonly inputs: Record<string, unknown>;
-  /** Final state (stack export); when present, rules see these instead of the inputs. */
+  /** Final state (stack export); stack rules see these, resource rules always see the inputs. */
   readonly outputs?: Record<string, unknown>;
   /** Provider id (stack export), added to props as `id` when they lack one, as bridged providers' outputs carry it. */
   readonly id?: string;
@@ -44,7 +46,11 @@ export interface PolicyViolation {
   readonly message: string;
 }
 
-/** Per-policy configuration, as in a policy config file: an enforcement level and/or properties. */
+/**
+ * Per-policy configuration, as in a policy config file: an enforcement level
+ * and/or properties. The key "all" applies to every policy first (its
+ * properties too, e.g. {"all": {"allowedCidrs": ["203.0.113.0/24"]}}).
+ */
 export type RunConfig = Readonly<Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>>;
 
 export interface RunOptions {
@@ -72,9 +78,16 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
   return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
 }
 
-function propsOf(r: PolicyResourceInput): Record<string, any> {
-  // Inputs without outputs or id come from synth: use the mocks' outputs, a superset of the inputs.
-  const outputs = r.outputs ?? (r.id === undefined && r.custom !== false ? synthOutputs(r.type, r.name, r.inputs ?? {}) : undefined);
+/** What resource rules see: the declared inputs (never server-filled fields such as assigned node ports). */
+function inputsOf(r: PolicyResourceInput): Record<string, any> {
+  return { ...(r.inputs ?? {}) };
+}
+
+/** What stack rules see: the outputs (with the provider id). */
+function outputsOf(r: PolicyResourceInput): Record<string, any> {
+  // Synth's resources carry neither outputs, id nor custom: use the mocks' outputs, a superset of the inputs.
+  const fromSynth = r.outputs === undefined && r.id === undefined && r.custom === undefined;
+  const outputs = r.outputs ?? (fromSynth ? synthOutputs(r.type, r.name, r.inputs ?? {}) : undefined);
   const props: Record<string, unknown> = { ...(outputs ?? r.inputs ?? {}) };
   if (r.id !== undefined && props.id === undefined) props.id = r.id;
   return props;
@@ -91,9 +104,16 @@ function optionsOf(r: PolicyResourceInput): PolicyResourceOptions {
   };
 }
 
+type PolicyConfig = { enforcementLevel?: EnforcementLevel } & Record<string, unknown>;
+
+/** The "all" entry then the policy's own, merged. */
+function configFor(policy: TracingPolicy, options: RunOptions): PolicyConfig {
+  const entry = (value: RunConfig[string] | undefined): PolicyConfig => (typeof value === "string" ? { enforcementLevel: value } : (value ?? {}));
+  return { ...entry(options.config?.all), ...entry(options.config?.[policy.name]) };
+}
+
 function levelOf(policy: TracingPolicy, options: RunOptions): EnforcementLevel {
-  const configured = options.config?.[policy.name];
-  const fromConfig = typeof configured === "string" ? configured : configured?.enforcementLevel;
+  const fromConfig = configFor(policy, options).enforcementLevel;
   const level = fromConfig ?? policy.enforcementLevel ?? options.defaultEnforcementLevel ?? "advisory";
   // As the engine does: a violation that survives remediation is mandatory.
   return level === "remediate" ? "mandatory" : level;
@@ -104,15 +124,14 @@ function configOf(policy: TracingPolicy, options: RunOptions): () => any {
   for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
     if ((schema as { default?: unknown }).default !== undefined) defaults[key] = (schema as { default?: unknown }).default;
   }
-  const configured = options.config?.[policy.name];
-  const overrides = typeof configured === "object" ? configured : {};
-  const { enforcementLevel: _level, ...properties } = overrides as Record<string, unknown>;
+  const { enforcementLevel: _level, ...properties } = configFor(policy, options);
   void _level;
-  return () => ({ ...defaults, ...properties });
+  const merged = { ...defaults, ...properties };
+  return () => merged;
 }
 
 /** Builds the engine's PolicyResource graph: parents and dependencies as objects. */
-function stackResources(resources: readonly PolicyResourceInput[]): PolicyResource[] {
+function stackResources(resources: readonly PolicyResourceInput[], propsOf: (r: PolicyResourceInput) => Record<string, any>): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   const built = resources.map((r) => {
     const props = propsOf(r);
@@ -158,7 +177,8 @@ export async function runPolicies(resources: readonly PolicyResourceInput[], opt
   const policies = options.policies ?? ALL_POLICIES;
   const violations: PolicyViolation[] = [];
   const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-  const graph = stackResources(resources);
+  const graph = stackResources(resources, outputsOf);
+  const declared = stackResources(resources, inputsOf);
 
   for (const policy of policies) {
     const enforcementLevel = levelOf(policy, options);
@@ -172,7 +192,10 @@ export async function runPolicies(resources: readonly PolicyResourceInput[], opt
       continue;
     }
     const validations = ([] as NonNullable<ResourceValidationPolicy["validateResource"]>[]).concat(policy.validateResource ?? []).flat();
-    for (const resource of graph) {
+    const types = (policy as { types?: readonly string[] }).types;
+    for (const resource of declared) {
+      if (types && !types.includes(resource.type)) continue; // the rule would call notApplicable
+
       for (const validate of validations) {
         const args: ResourceValidationArgs = {
           type: resource.type,

@@ -1,9 +1,10 @@
 /** No AWS network entry point is public: security groups and load balancers (R13). */
-import { cidrProblem } from "../lib/cidr";
-import { arr, at, isTrue, str } from "../lib/props";
-import { resourceRule } from "../lib/rule";
+import { arr, at, hiddenPath, isTrue, str } from "../lib/props";
+import { publicRanges } from "../lib/privateRanges";
+import { rangesOf, resourceRule } from "../lib/rule";
 
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
@@ -14,37 +15,31 @@ function ports(rule: unknown): string {
   return from === undefined ? protocol : from === to ? `${protocol}/${String(from)}` : `${protocol}/${String(from)}-${String(to)}`;
 }
 
-/** Ranges that open a port to the internet: /0 or anything wider than /8. */
-function openRanges(ranges: unknown[]): string[] {
-  return ranges.filter((c): c is string => typeof c === "string").filter((c) => {
-    const problem = cidrProblem(c, { requirePrivate: false });
-    return problem !== undefined && !problem.startsWith("is not a valid");
-  });
-}
-
 export const securityGroupNoPublicIngress = resourceRule(
   {
     name: "aws-security-group-no-public-ingress",
-    description: "Security groups must not admit ingress from 0.0.0.0/0, ::/0 or any range wider than /8 (R13).",
+    description: "Security groups must admit ingress only from private or allowed ranges: any other range, of any size, is public (R13).",
     requirements: ["R13"],
     remediation: "Restrict the ingress rule to the corporate or VPC CIDRs, a prefix list or a source security group.",
     enforcementLevel: "mandatory",
-    types: [SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE],
+    types: [SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE],
+    usesRanges: true,
+    reads: ["ingress", "type", "cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"],
   },
   (args, report) => {
     const p = args.props;
     const rules =
-      args.type === SECURITY_GROUP
+      args.type === SECURITY_GROUP || args.type === DEFAULT_SECURITY_GROUP
         ? arr(p.ingress)
         : args.type === SECURITY_GROUP_RULE
           ? p.type === "ingress"
             ? [p]
             : []
           : [{ ...p, cidrBlocks: [p.cidrIpv4], ipv6CidrBlocks: [p.cidrIpv6] }];
+    const allowed = rangesOf(args);
     for (const rule of rules) {
-      for (const cidr of openRanges([...arr(at(rule, "cidrBlocks")), ...arr(at(rule, "ipv6CidrBlocks"))])) {
-        report(`ingress ${ports(rule)} is open to ${cidr}.`);
-      }
+      const ranges = [...arr(at(rule, "cidrBlocks")), ...arr(at(rule, "ipv6CidrBlocks"))].filter((c) => c !== undefined && c !== null && c !== "");
+      for (const problem of publicRanges(ranges, allowed)) report(`ingress ${ports(rule)} is open to ${problem}.`);
     }
   },
 );
@@ -59,9 +54,11 @@ export const loadBalancerInternal = resourceRule(
     remediation: "Set internal: true and place the load balancer in private subnets.",
     enforcementLevel: "mandatory",
     types: LOAD_BALANCERS,
+    reads: ["internal"],
   },
   (args, report) => {
     // The provider's default is internet-facing, so internal must be set.
+    if (hiddenPath(args.props.internal)) return; // secret or unknown: exposure-unverifiable reports it
     if (!isTrue(args.props.internal)) report("the load balancer is internet-facing (internal is not true).");
   },
 );

@@ -6,23 +6,30 @@
  */
 import { PolicyResource } from "@pulumi/policy";
 import { arr, at, isSecret, isTrue, jsonDocument, oneOrMany, rec, Rec, str } from "../lib/props";
-import { resourceRule, stackRule } from "../lib/rule";
-import { isPublicAllow, isTlsOnlyDeny, statements } from "./iamDocument";
+import { rangesOf, resourceRule, stackRule } from "../lib/rule";
+import { isTlsOnlyDeny, publicStatements, statements } from "./iamDocument";
 import { ACL_TYPES, BUCKET_POLICY, BUCKET_TYPES, bucketLabel, configsByBucket, PUBLIC_ACCESS_BLOCK, SSE_TYPES } from "./s3Buckets";
 
 const PAB_SETTINGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+const ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock";
 
 export const publicAccessBlock = stackRule(
   {
     name: "s3-public-access-block",
-    description: "Every S3 bucket must have a public access block with all four settings true (R13).",
+    description: "Every S3 bucket must be covered by a public access block with all four settings true, its own or the account's (R13).",
     requirements: ["R13"],
-    remediation: `Add an aws.s3.BucketPublicAccessBlock for the bucket with ${PAB_SETTINGS.join(", ")} all true.`,
+    remediation: `Add an aws.s3.BucketPublicAccessBlock for the bucket (or an aws.s3.AccountPublicAccessBlock) with ${PAB_SETTINGS.join(", ")} all true.`,
     enforcementLevel: "mandatory",
   },
   (args, report) => {
-    const blocks = args.resources.filter((r) => r.type === PUBLIC_ACCESS_BLOCK);
     const complete = (b: PolicyResource) => PAB_SETTINGS.every((k) => isTrue(b.props[k]));
+    // An account-level block with all four settings covers every bucket of the account (S3 applies the stricter of both).
+    const account = args.resources.filter((r) => r.type === ACCOUNT_PUBLIC_ACCESS_BLOCK);
+    for (const block of account.filter((b) => !complete(b))) {
+      report(`the account public access block leaves ${PAB_SETTINGS.filter((k) => !isTrue(block.props[k])).join(", ")} off.`, block.urn);
+    }
+    if (account.some(complete)) return;
+    const blocks = args.resources.filter((r) => r.type === PUBLIC_ACCESS_BLOCK);
     for (const block of blocks) {
       const off = PAB_SETTINGS.filter((k) => !isTrue(block.props[k]));
       if (off.length > 0) report(`the public access block leaves ${off.join(", ")} off.`, block.urn);
@@ -51,6 +58,7 @@ export const noPublicAcl = resourceRule(
     remediation: "Remove the ACL (use acl \"private\" or BucketOwnershipControls BucketOwnerEnforced) and grant access through IAM instead.",
     enforcementLevel: "mandatory",
     types: [...BUCKET_TYPES, ...ACL_TYPES],
+    reads: ["acl", "grants", "accessControlPolicy"],
   },
   (args, report) => {
     const acl = str(args.props.acl);
@@ -63,19 +71,20 @@ export const noPublicAcl = resourceRule(
 export const noPublicPolicy = resourceRule(
   {
     name: "s3-no-public-policy",
-    description: "S3 bucket policies must not Allow Principal \"*\" without a Condition (R13).",
+    description: "S3 bucket policies must not allow any principal unless a condition narrows the caller (R13).",
     requirements: ["R13"],
-    remediation: "Name the principals (account or role ARNs) in the statement, or add a Condition such as aws:SourceVpce / aws:PrincipalOrgID.",
+    remediation:
+      "Name the principals (account or role ARNs) in the statement, or add a condition that narrows the caller (aws:SourceVpce, aws:SourceVpc, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceArn, or aws:SourceIp with corporate ranges only); aws:SecureTransport alone restricts nothing.",
     enforcementLevel: "mandatory",
     types: [...BUCKET_TYPES, BUCKET_POLICY],
+    usesRanges: true,
+    reads: ["policy"],
   },
   (args, report) => {
     if (args.props.policy === undefined) return;
     const document = jsonDocument(args.props.policy);
     if (!document) return; // unreadable (secret); s3-tls-only reports an unverifiable policy
-    statements(document).forEach((s, i) => {
-      if (isPublicAllow(s)) report(`statement ${str(s.Sid) ?? `#${i}`} allows ${JSON.stringify(s.Action)} to any principal without a condition.`);
-    });
+    for (const s of publicStatements(document, rangesOf(args))) report(`statement ${s.label} allows ${JSON.stringify(s.actions)} to ${s.reason}.`);
   },
 );
 

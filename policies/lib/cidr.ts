@@ -3,4 +3,5 @@
  * the program, config validation and the policies. stage-publish.sh replaces
  * this file with a copy of config/cidr.ts when the pack is packaged alone.
  */
-export { cidrProblem, isPrivateCidr, parseCidr } from "../../config/cidr";
+export { cidrContains, cidrProblem, isPrivateCidr, parseCidr } from "../../config/cidr";
+export type { Cidr } from "../../config/cidr";

@@ -11,6 +11,7 @@ import {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { AllowedRanges, allowedRanges, RANGE_CONFIG_SCHEMA, RangeConfig } from "./privateRanges";
 
 export interface RuleMeta {
   /** Unique policy name (kebab-case). */
@@ -24,14 +25,38 @@ export interface RuleMeta {
   /** Mandatory for anything that exposes data or weakens security. */
   readonly enforcementLevel: EnforcementLevel;
   readonly configSchema?: PolicyConfigSchema;
+  /** The rule judges address ranges: it accepts privateCidrs / allowedCidrs config (lib/privateRanges.ts). */
+  readonly usesRanges?: boolean;
+  /**
+   * Properties (dotted paths of the resource's inputs) the rule must read to
+   * decide; when one is a secret or unknown, exposure-unverifiable reports it.
+   */
+  readonly reads?: readonly string[];
+  /** Further reasons the rule cannot judge a resource (beyond `reads`), for exposure-unverifiable. */
+  readonly hidden?: (type: string, props: Record<string, any>) => string[];
 }
 
 /** Reports one problem; the resource's URN is implied for resource rules. */
 export type Report = (message: string, urn?: string) => void;
 
-export type TracingResourcePolicy = ResourceValidationPolicy & { readonly requirements: readonly string[] };
+export type TracingResourcePolicy = ResourceValidationPolicy & {
+  readonly requirements: readonly string[];
+  readonly types?: readonly string[];
+  readonly reads?: readonly string[];
+  readonly hidden?: (type: string, props: Record<string, any>) => string[];
+};
 export type TracingStackPolicy = StackValidationPolicy & { readonly requirements: readonly string[] };
 export type TracingPolicy = TracingResourcePolicy | TracingStackPolicy;
+
+function schemaOf(meta: RuleMeta): PolicyConfigSchema | undefined {
+  if (!meta.usesRanges) return meta.configSchema;
+  return { ...meta.configSchema, properties: { ...RANGE_CONFIG_SCHEMA.properties, ...meta.configSchema?.properties } };
+}
+
+/** The allowed (private) ranges configured for the rule being evaluated. */
+export function rangesOf(args: { getConfig: <T extends object>() => T }): AllowedRanges {
+  return allowedRanges(args.getConfig<RangeConfig>());
+}
 
 function base(meta: RuleMeta) {
   return {
@@ -41,7 +66,7 @@ function base(meta: RuleMeta) {
     remediationSteps: meta.remediation,
     tags: [...meta.requirements],
     requirements: meta.requirements,
-    configSchema: meta.configSchema,
+    configSchema: schemaOf(meta),
   };
 }
 
@@ -50,7 +75,7 @@ function withRemediation(meta: RuleMeta, message: string): string {
 }
 
 /**
- * A rule evaluated on each resource (the engine passes inputs during preview).
+ * A rule evaluated on each resource, on its inputs (what the program declared; the engine passes inputs).
  * `types` limits it to those type tokens; other resources are not applicable.
  */
 export function resourceRule(
@@ -59,6 +84,9 @@ export function resourceRule(
 ): TracingResourcePolicy {
   return {
     ...base(meta),
+    ...(meta.types ? { types: meta.types } : {}),
+    ...(meta.reads ? { reads: meta.reads } : {}),
+    ...(meta.hidden ? { hidden: meta.hidden } : {}),
     validateResource: (args, reportViolation) => {
       if (meta.types && !meta.types.includes(args.type)) args.notApplicable(`applies to ${meta.types.join(", ")}`);
       validate(args, (message) => reportViolation(withRemediation(meta, message)));
@@ -66,7 +94,7 @@ export function resourceRule(
   };
 }
 
-/** A rule evaluated once over every resource of the stack (the engine passes outputs). */
+/** A rule evaluated once over every resource of the stack, on their outputs (the engine passes the resulting state). */
 export function stackRule(meta: RuleMeta, validate: (args: StackValidationArgs, report: Report) => void): TracingStackPolicy {
   return {
     ...base(meta),

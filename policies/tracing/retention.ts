@@ -17,7 +17,7 @@ export const tempoRetentionWindow = resourceRule(
     name: "tempo-retention-window",
     description: "Tempo block retention (global and per tenant) must be between 7 and 30 days (R6).",
     requirements: ["R6"],
-    remediation: "Set compactor.compaction.block_retention in tempo.yaml (and block_retention in tenant overrides) to a duration from 168h to 720h via tracing:retentionDays / tenantRetentionDays.",
+    remediation: "Set compactor.compaction.block_retention in tempo.yaml (and block_retention in tenant overrides) to a duration from 168h to 720h (7 to 30 days, or the configured minDays..maxDays).",
     enforcementLevel: "mandatory",
     configSchema: {
       properties: {

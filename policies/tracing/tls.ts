@@ -55,7 +55,7 @@ export const tracingTlsEverywhere = resourceRule(
     description: "Collector, Tempo and Grafana configs must serve TLS on every receiver and server and never disable verification (R10).",
     requirements: ["R10"],
     remediation:
-      "Give every receiver protocol and Tempo's server.http_tls_config/grpc_tls_config a tls block with the workload certificate from TLS_MOUNT, remove insecure / insecure_skip_verify: true, use https:// endpoints, and set [server] protocol = https in grafana.ini.",
+      "Give every receiver protocol and Tempo's server.http_tls_config/grpc_tls_config a tls block with the workload's certificate and key files, remove insecure / insecure_skip_verify: true, use https:// endpoints, and set [server] protocol = https in grafana.ini.",
     enforcementLevel: "mandatory",
   },
   (args, report) => {

@@ -85,6 +85,21 @@ describe("policy:check input errors", () => {
     expect(wrong.stderr).toContain("unrecognised format");
   });
 
+  it("--config applies a policy config file: a public corporate range listed in allowedCidrs is private", () => {
+    const dir = fs.mkdtempSync("/tmp/policy-check-");
+    const file = path.join(dir, "export.json");
+    const sg = { urn: "urn:pulumi:p::q::aws:ec2/securityGroup:SecurityGroup::office", type: "aws:ec2/securityGroup:SecurityGroup", custom: true, id: "sg-1", inputs: { ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["198.51.100.0/24"] }] }, outputs: {} };
+    fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [sg] } }));
+    expect(policyCheck("--file", file).status).toBe(1);
+    const config = path.join(dir, "config.json");
+    fs.writeFileSync(config, JSON.stringify({ all: { allowedCidrs: ["198.51.100.0/24"] } }));
+    const run = policyCheck("--file", file, "--config", config);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("0 violations");
+    fs.writeFileSync(config, "[1]");
+    expect(policyCheck("--file", file, "--config", config).stderr).toContain("must be a JSON object");
+  });
+
   it("exits 0 on a clean stack export", () => {
     const clean = path.join(fs.mkdtempSync("/tmp/policy-check-"), "clean.json");
     fs.writeFileSync(clean, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:p::q::aws:iam/role:Role::r", type: "aws:iam/role:Role", custom: true, id: "r", inputs: {}, outputs: { name: "r" } }] } }));

@@ -33,11 +33,11 @@ describe("grafana-no-public-access", () => {
     ]);
   });
 
-  it("ignores unannotated ConfigMaps and fails GF_* overrides on workloads", async () => {
+  it("reads grafana.ini in any ConfigMap, not only this project's, and fails GF_* overrides on workloads", async () => {
     const plain = configMap("plain", { "grafana.ini": "[auth.anonymous]\nenabled = true" }, false);
     const deploy = k8s("Deployment", "grafana", { spec: { template: { spec: { containers: [{ name: "grafana", env: [{ name: "GF_AUTH_ANONYMOUS_ENABLED", value: "true" }] }] } } } }, "apps/v1");
     const v = await check(grafanaNoPublicAccess, [plain, deploy]);
-    expect(messagesFor(v, plain)).toEqual([]);
+    expect(messagesFor(v, plain)[0]).toContain('[auth.anonymous] enabled is "true"');
     expect(messagesFor(v, deploy)).toEqual([expect.stringContaining("GF_AUTH_ANONYMOUS_ENABLED=true")]);
   });
 });
