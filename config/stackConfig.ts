@@ -6,6 +6,8 @@
  */
 import { cidrProblem } from "./cidr";
 import { ConfigError, FieldReader, RawConfig } from "./fields";
+import { parseScrubbingConfig } from "./scrubbingConfig";
+import { ScrubbingOptions } from "../render/scrubbing";
 
 export type TlsMinVersion = "1.2" | "1.3";
 export type ArchiveStorageClass = "GLACIER" | "DEEP_ARCHIVE";
@@ -81,6 +83,8 @@ export interface StackConfig<S> {
     readonly grafana: number;
   };
   readonly grafanaDatabase: GrafanaDatabase;
+  /** Additions to the gateway's personal-data allow-lists and the id formats (R12); see config/scrubbingConfig.ts. */
+  readonly scrubbing: ScrubbingOptions;
   readonly auditRetentionDays: number;
   readonly storageClassName: string;
   /** Repository of the Collector image built from collector/builder-config.yaml (tagged with COLLECTOR_VERSION). */
@@ -274,6 +278,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     cluster,
     replicas,
     grafanaDatabase,
+    scrubbing: parseScrubbingConfig(r),
     auditRetentionDays: r.integer("auditRetentionDays", { min: 1, max: 3650, unit: "days", default: 365 }),
     storageClassName: r.string("storageClassName", { default: "gp3", pattern: DNS_LABEL, allowed: "must be a StorageClass name" }),
     collectorImageRepository: r.string("collectorImageRepository", {
@@ -293,5 +298,5 @@ export const PLAIN_KEYS = [
   "defaultSamplePercent", "orderSamplePercent", "slowTraceThresholdMs", "maxConsumerDelaySeconds", "tlsMinVersion",
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",
-  "auditRetentionDays", "storageClassName", "collectorImageRepository",
+  "auditRetentionDays", "storageClassName", "collectorImageRepository", "scrubbing",
 ] as const;
