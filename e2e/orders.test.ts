@@ -10,7 +10,7 @@ import { REDACTED } from "../render/scrubbing";
 import { attachStack } from "./harness/stack";
 import { consumer, dbSpans, isServer, orderFlowComplete, producer } from "./harness/orderTrace";
 import { StoredSpan, StoredTrace, TempoClient } from "./harness/tempoClient";
-import { mapLimit, PlacedOrder, placeOrder, plantedForms, PLANTED, shopGet } from "./harness/traffic";
+import { mapLimit, PlacedOrder, placeOrder, plantedForms, PLANTED, shopGet, runMarker } from "./harness/traffic";
 import { progress } from "./harness/log";
 import { waitFor } from "./harness/supervisor";
 
@@ -119,7 +119,7 @@ describe("order traces (R1, R2, R12)", () => {
   it("stores no personal data sent in an allow-listed header (array-valued attribute)", async () => {
     // x-correlation-id is kept by the gateway's header allow-list; HTTP instrumentations record
     // header values as string arrays, so the value patterns must reach inside arrays too (R12).
-    const marker = `hdr${Date.now()}`;
+    const marker = runMarker("hdr");
     expect(await shopGet(state, `/error?marker=${marker}`, { "x-correlation-id": `${PLANTED.email} ${PLANTED.phone}` })).toBe(500);
     const hits = await waitFor(
       "the error trace in tenant platform",
