@@ -53,7 +53,7 @@ describe("privacy corpus through the prod gateway binary (R12)", () => {
   });
   afterAll(async () => {
     await supervisor?.stopAll();
-    await sink.stop();
+    sink.stop();
     if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
   });
 

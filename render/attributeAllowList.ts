@@ -22,6 +22,7 @@
  * - `statusCode` / `port` / `count`: integers in range (else deleted);
  * - `bool`: a boolean (else deleted);
  * - `name`: a string (host, queue, routing key, collection): personal-data patterns are replaced;
+ * - `opaque`: an opaque id string (message ids): as `name`, but long hex or base64 runs are ids, not tokens;
  * - `infra`: a string set by the platform (k8s, SDK): e-mail, number and Cyrillic patterns only;
  * - `route` / `path` / `query` / `url`: rebuilt by structure, then patterns;
  * - `sql`: literals and comments replaced, then patterns;
@@ -31,7 +32,7 @@
  */
 export type AttributeKind =
   | "id" | "method" | "token" | "version" | "statusCode" | "port" | "count" | "bool"
-  | "name" | "infra" | "route" | "path" | "query" | "url" | "sql" | "text" | "stacktrace" | "header";
+  | "name" | "opaque" | "infra" | "route" | "path" | "query" | "url" | "sql" | "text" | "stacktrace" | "header";
 
 export type AllowList = Readonly<Record<string, AttributeKind>>;
 
@@ -80,8 +81,8 @@ export const SPAN_ATTRIBUTES: AllowList = {
   "messaging.consumer.group.name": "name",
   "messaging.rabbitmq.destination.routing_key": "name",
   "messaging.rabbitmq.message.delivery_tag": "count",
-  "messaging.message.id": "name",
-  "messaging.message.conversation_id": "name",
+  "messaging.message.id": "opaque",
+  "messaging.message.conversation_id": "opaque",
   "messaging.message.body.size": "count",
   "messaging.batch.message_count": "count",
   // MES database

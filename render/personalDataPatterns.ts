@@ -11,11 +11,11 @@ export const REDACTED = "[redacted]";
 
 /**
  * Separators people and forms put between digit groups: space, tab, NBSP and
- * other Unicode spaces, zero-width characters, dot, dashes (ASCII,
+ * other Unicode spaces, zero-width characters, dot, underscore, dashes (ASCII,
  * Unicode, minus), brackets, №, their percent-encodings and JSON escapes.
  */
 const DIGIT_SEPARATOR =
-  "(?:[ .()\\-\\t\\x{a0}\\x{2000}-\\x{200d}\\x{2010}-\\x{2015}\\x{202f}\\x{2060}\\x{2212}\\x{3000}№]|%20|%28|%29|%2[Dd]|%C2%A0|\\\\[tnr]|\\\\u00a0)";
+  "(?:[ ._()\\-\\t\\x{a0}\\x{2000}-\\x{200d}\\x{2010}-\\x{2015}\\x{202f}\\x{2060}\\x{2212}\\x{3000}№]|%20|%28|%29|%2[Dd]|%C2%A0|\\\\[tnr]|\\\\u00a0)";
 
 /**
  * 10 or more digits in one run, optionally grouped: Russian phones in every
@@ -23,12 +23,14 @@ const DIGIT_SEPARATOR =
  * cards (13..19 digits, any whitespace), INN (10/12), SNILS (11), passports
  * (4+6, also with words between series and number: "серия 4510 номер 123456").
  * Group 1 keeps the character before the run: a run glued to a letter, digit
- * or dash on its left (`ORD-2024-000123`, hex ids) is not personal.
+ * or dash on its left (`ORD-2024-000123`, hex ids) is not personal, except a
+ * Russian mobile number (9 and nine digits, optionally after 7, 8 or +7),
+ * which is caught glued too (`tel89123456789`, `user79123456789`).
  */
-export const DIGIT_RUN = `(^|[^0-9A-Za-z_\\-+]|%(?:25)?2[Bb])(?:\\+?\\d(?:${DIGIT_SEPARATOR}{0,3}\\d){9,}|\\d{2} ?\\d{2}[^0-9\\n]{1,20}\\d{6})\\b`;
+export const DIGIT_RUN = `(^|[^0-9A-Za-z_\\-]|%(?:25)?2[Bb])(?:\\+?\\d(?:${DIGIT_SEPARATOR}{0,3}\\d){9,}|\\d{2} ?\\d{2}[^0-9\\n]{1,20}\\d{6})\\b|(?:\\+7|[78])?9\\d{9}\\b`;
 
 /** E-mails: Unicode local parts and domains (IDN, punycode), @ also as %40, %2540 or a full-width ＠. */
-export const EMAIL = "[\\p{L}\\p{N}._%+\\-]+(?:@|%40|%2540|＠)[\\p{L}\\p{N}%\\-]+(?:\\.[\\p{L}\\p{N}%\\-]+)+";
+export const EMAIL = "[\\p{L}\\p{N}._%+\\-]+(?:@|%40|%2540|＠|\\(at\\)|\\[at\\])[\\p{L}\\p{N}%\\-]+(?:\\.[\\p{L}\\p{N}%\\-]+)+";
 
 /** JWTs (header.payload.signature) and well-known secret prefixes (Stripe, AWS access keys, GitHub, Slack, Google, Yandex OAuth, Telegram bots). */
 export const KNOWN_TOKENS =
@@ -45,8 +47,8 @@ const IP_IN_URL = `([^/]/|[=&?,;: ])(?:${IP_ADDRESS})`;
 /** Russian text (names, addresses, notes), also percent-encoded (UTF-8 D0..D3 xx), once or twice. */
 export const CYRILLIC = "[\\x{0400}-\\x{04FF}]+(?:[ .,\\-]*[\\x{0400}-\\x{04FF}]+)*|(?:%(?:25)?[Dd][0-3]%(?:25)?[89ABab][0-9A-Fa-f])+";
 
-/** A capitalised word after the first word of a span name ("order for Ivan Petrov"): names of people. */
-export const NAME_IN_SPAN_NAME = " [A-Z][a-z]{1,30}\\b";
+/** Capitalised words after the first word of a span name ("order for Ivan Petrov"): names of people; group 1 keeps what follows. */
+export const NAME_IN_SPAN_NAME = "(?: [A-Z][a-z]{1,30})+( |$)";
 
 const group = (...patterns: string[]) => patterns.map((p) => `(?:${p})`).join("|");
 
@@ -55,6 +57,8 @@ const group = (...patterns: string[]) => patterns.map((p) => `(?:${p})`).join("|
  * DIGIT_RUN comes first and owns group 1; the replacement puts it back.
  */
 export const STRICT_PATTERN = `${DIGIT_RUN}|${group(EMAIL, KNOWN_TOKENS, OPAQUE_TOKEN, IP_ADDRESS, CYRILLIC)}`;
+/** For opaque ids (header values, message ids): as STRICT_PATTERN without OPAQUE_TOKEN, which would hit hex request ids. */
+export const ID_PATTERN = `${DIGIT_RUN}|${group(EMAIL, KNOWN_TOKENS, IP_ADDRESS, CYRILLIC)}`;
 /** For URLs: as STRICT_PATTERN, but an address right after `//` is the server's. */
 export const URL_PATTERN = `${DIGIT_RUN}|${IP_IN_URL}|${group(EMAIL, KNOWN_TOKENS, OPAQUE_TOKEN, CYRILLIC)}`;
 /** For platform-set strings (k8s names, container ids, SDK versions, peer addresses): no token or IP patterns, which would hit ids and node addresses. */
@@ -90,7 +94,24 @@ export const STACKTRACE = {
 
 /** HTTP methods kept as sent (semantic conventions); any other value becomes _OTHER. */
 export const HTTP_METHOD = "^(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY|_OTHER)$";
-/** `token` values: identifier-like, starting with a letter, no spaces, at most 128 characters. */
-export const TOKEN_SHAPE = "^[A-Za-z_][A-Za-z0-9_.:$/\\-]{0,127}$";
+/** `token` values: identifier-like, starting with a letter, no spaces, at most 128 characters; or a status code such as error.type "500". */
+export const TOKEN_SHAPE = "^(?:[A-Za-z_][A-Za-z0-9_.:$/\\-]{0,127}|[0-9]{1,3})$";
 /** `version` values: 1 to 4 dotted numbers of at most 3 digits. */
 export const VERSION_SHAPE = "^\\d{1,3}(?:\\.\\d{1,3}){0,3}$";
+
+/**
+ * Guards, so that the slow patterns run only where they can match (Go's regexp
+ * scans unanchored alternations slowly; a one-class scan, a literal or an
+ * anchored shape is cheap). Every pattern above needs a digit, `@`, `%`, `(`,
+ * a full-width at or a Cyrillic letter somewhere in the value.
+ */
+export const SUSPECT = "[0-9@＠%(\\x{0400}-\\x{04FF}]";
+/** Header lists that are plainly ids, MIME types or small numbers: no pattern can match them, and hex ids must not be taken for tokens. */
+export const SAFE_HEADER_LIST =
+  '^\\["(?:[a-z]{1,8}-)?(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32}|[0-9a-f]{64}|[0-9]{1,9}|[a-z]+/[a-z0-9.+*\\-]+(?:; ?[a-z]+=[A-Za-z0-9.\\-]+)?)"(?:,"[a-z*]+/[a-z0-9.+*\\-]+(?:; ?[a-z]+=[A-Za-z0-9.\\-]+)?")*\\]$';
+/** A query whose parameters are all allow-listed with short plain values (group 0 of the names is filled in by render/scrubbing.ts). */
+export const safeQuery = (namesAlternation: string) => `^(?:(?:${namesAlternation})=[A-Za-z0-9_,\\-]{0,9}(?:&|$))+$`;
+/** SQL numbers other than $n placeholders. */
+export const SQL_NUMBER_GUARD = "(?:^|[^$0-9])[0-9]";
+/** A span name with a capitalised word after the first (a literal-prefixed scan). */
+export const NAME_GUARD = " [A-Z]";

@@ -40,13 +40,19 @@ import {
 } from "./attributeAllowList";
 import {
   HTTP_METHOD,
+  ID_PATTERN,
   INFRA_PATTERN,
+  NAME_GUARD,
   NAME_IN_SPAN_NAME,
   PATTERN_REPLACEMENT,
   REDACTED,
+  SAFE_HEADER_LIST,
+  safeQuery,
   SQL_LITERALS,
+  SQL_NUMBER_GUARD,
   STACKTRACE,
   STRICT_PATTERN,
+  SUSPECT,
   TOKEN_SHAPE,
   URL_PATTERN,
   VERSION_SHAPE,
@@ -126,9 +132,17 @@ function escapeRegex(text: string): string {
 
 const attr = (ctx: OttlContext, key: string) => `${ctx}.attributes[${q(key)}]`;
 
+/** Attribute families and their anchor attribute. */
+const FAMILIES = [
+  { anchor: "http.request.method", members: (k: string) => k.startsWith("http.") || k.startsWith("url.") },
+  { anchor: "db.system.name", members: (k: string) => k.startsWith("db.") },
+  { anchor: "messaging.system", members: (k: string) => k.startsWith("messaging.") },
+] as const;
+const without = (list: AllowList, drop: (k: string) => boolean): AllowList => Object.fromEntries(Object.entries(list).filter(([k]) => !drop(k)));
+
 /** Statements of the allow-list processor. */
 export function allowListStatementGroups(lists: EffectiveAllowLists): StatementGroup[] {
-  const keep = (ctx: OttlContext, list: AllowList) => `keep_keys(${ctx}.attributes, [${Object.keys(list).sort().map(q).join(", ")}])`;
+  const keep = (ctx: OttlContext, list: AllowList): string => `keep_keys(${ctx}.attributes, [${Object.keys(list).sort().map(q).join(", ")}])`;
   return [
     { context: "resource", statements: [keep("resource", lists.resource)] },
     { context: "scope", statements: [keep("scope", lists.scope)] },
@@ -136,6 +150,9 @@ export function allowListStatementGroups(lists: EffectiveAllowLists): StatementG
       context: "span",
       statements: [
         keep("span", lists.span),
+        // A family's attributes stay only with its anchor (required by the semantic conventions), so the
+        // scrub processor's checks of a family run only on spans of that family.
+        ...FAMILIES.map((f) => `${keep("span", without(lists.span, f.members))} where ${attr("span", f.anchor)} == nil`),
         // On SERVER spans the peer is the caller (the customer's address).
         ...["network.peer.address", "network.peer.port"].map((k) => `delete_key(span.attributes, ${q(k)}) where span.kind == SPAN_KIND_SERVER`),
         `set(span.trace_state, "") where span.trace_state != ""`,
@@ -146,13 +163,12 @@ export function allowListStatementGroups(lists: EffectiveAllowLists): StatementG
 }
 
 const NUMBER_RANGES: Partial<Record<AttributeKind, [number, number]>> = { statusCode: [100, 599], port: [0, 65535], count: [0, 2147483647] };
-const STRING_KINDS: readonly AttributeKind[] = ["id", "token", "version", "name", "infra", "route", "path", "query", "url", "sql", "stacktrace"];
 
 function replace(target: string, p: { pattern: string; replacement: string }, guard = `${target} != nil`): string {
   return `replace_pattern(${target}, ${q(p.pattern)}, ${q(p.replacement)}) where ${guard}`;
 }
-const strict = (target: string) => replace(target, { pattern: STRICT_PATTERN, replacement: PATTERN_REPLACEMENT });
-const infra = (target: string) => replace(target, { pattern: INFRA_PATTERN, replacement: PATTERN_REPLACEMENT });
+const isMatch = (target: string, pattern: string) => `IsMatch(${target}, ${q(pattern)})`;
+const patterns = (target: string, pattern: string) => replace(target, { pattern, replacement: PATTERN_REPLACEMENT });
 
 /** Keeps query parameters from the allow-list: strip the sentinel, mark kept pairs, drop unmarked pairs, tidy separators, unmark. */
 function queryStatements(target: string, names: readonly string[], start: "^" | "\\?"): string[] {
@@ -170,129 +186,125 @@ function queryStatements(target: string, names: readonly string[], start: "^" | 
   ];
 }
 
-function sqlStatements(target: string): string[] {
+function sqlGroups(ctx: OttlContext, target: string, present: string): StatementGroup[] {
   const { dollarQuoted, quoted, comment, number } = SQL_LITERALS;
-  return [dollarQuoted, quoted, comment, number].map((p) => replace(target, p));
+  const when = (guard: string, ...statements: string[]) => ({ context: ctx, conditions: [`${present} and ${guard}`], statements });
+  return [
+    when(isMatch(target, "\\$"), replace(target, dollarQuoted)),
+    when(isMatch(target, "'"), replace(target, quoted)),
+    when(isMatch(target, "--|/\\*"), replace(target, comment)),
+    when(isMatch(target, SQL_NUMBER_GUARD), replace(target, number)),
+  ];
 }
 
-function stacktraceStatements(target: string): string[] {
-  const s = STACKTRACE;
-  return [s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(target, p));
-}
-
-/** The checks of one kept attribute, by its kind (see AttributeKind). */
-export function valueStatements(ctx: OttlContext, key: string, kind: AttributeKind, lists: EffectiveAllowLists): string[] {
+/**
+ * The checks of one kept attribute, by its kind (see AttributeKind), as
+ * statement groups that run only where the attribute is present (one lookup
+ * per span otherwise), and slow patterns only behind a cheap guard.
+ */
+export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, lists: EffectiveAllowLists): StatementGroup[] {
   const a = attr(ctx, key);
-  const del = (condition: string) => `delete_key(${ctx}.attributes, ${q(key)}) where ${a} != nil and ${condition}`;
-  const typed = STRING_KINDS.includes(kind) ? [del(`not IsString(${a})`)] : [];
+  const present = `${a} != nil`;
+  const group = (statements: string[], guard?: string): StatementGroup => ({ context: ctx, conditions: [guard ? `${present} and ${guard}` : present], statements });
+  const del = (condition: string) => `delete_key(${ctx}.attributes, ${q(key)}) where ${condition}`;
+  const mustBeString = del(`not IsString(${a})`);
+  const suspect = isMatch(a, SUSPECT);
   const range = NUMBER_RANGES[kind];
   switch (kind) {
     case "id":
-      return [...typed, del(`not IsMatch(${a}, ${q(key === "order.id" ? lists.idFormats.orderId : lists.idFormats.userId)})`)];
+      return [group([mustBeString, del(`not ${isMatch(a, key === "order.id" ? lists.idFormats.orderId : lists.idFormats.userId)}`)])];
     case "method":
-      return [`set(${a}, "_OTHER") where ${a} != nil and not IsMatch(${a}, ${q(HTTP_METHOD)})`];
+      return [group([`set(${a}, "_OTHER") where not ${isMatch(a, HTTP_METHOD)}`])];
     case "token":
-      return [...typed, del(`not IsMatch(${a}, ${q(TOKEN_SHAPE)})`), strict(a)];
+      return [group([mustBeString, del(`not ${isMatch(a, TOKEN_SHAPE)}`)]), group([patterns(a, STRICT_PATTERN)], suspect)];
     case "version":
-      return [...typed, del(`not IsMatch(${a}, ${q(VERSION_SHAPE)})`)];
+      return [group([mustBeString, del(`not ${isMatch(a, VERSION_SHAPE)}`)])];
     case "statusCode":
     case "port":
     case "count":
-      return [del(`not IsInt(${a})`), del(`${a} < ${range![0]}`), del(`${a} > ${range![1]}`)];
+      return [group([del(`not IsInt(${a}) or ${a} < ${range![0]} or ${a} > ${range![1]}`)])];
     case "bool":
-      return [del(`not IsBool(${a})`)];
+      return [group([del(`not IsBool(${a})`)])];
     case "text":
-      return [`set(${a}, ${q(REDACTED)}) where ${a} != nil`];
+      return [group([`set(${a}, ${q(REDACTED)})`])];
     case "infra":
-      return [...typed, infra(a)];
-    case "query":
-      return [...typed, ...queryStatements(a, lists.queryParameters, "^"), strict(a)];
-    case "url":
-      return [
-        ...typed,
-        replace(a, { pattern: "#[\\s\\S]*$", replacement: "" }),
-        replace(a, { pattern: "^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/?#]*@", replacement: "${1}" }),
-        ...queryStatements(a, lists.queryParameters, "\\?"),
-        replace(a, { pattern: URL_PATTERN, replacement: PATTERN_REPLACEMENT }),
-      ];
-    case "sql":
-      return [...typed, ...sqlStatements(a), strict(a)];
-    case "stacktrace":
-      return [...typed, ...stacktraceStatements(a), strict(a)];
-    case "header":
-      return [
-        del(`not IsString(${a}) and not IsList(${a})`),
-        `set(${a}, [${q(REDACTED)}]) where ${a} != nil and IsList(${a}) and IsMatch(${a}, ${q(STRICT_PATTERN)})`,
-        replace(a, { pattern: STRICT_PATTERN, replacement: PATTERN_REPLACEMENT }, `${a} != nil and IsString(${a})`),
-      ];
-    case "path":
-      // The route template replaces the raw path with its ids and tokens, where the instrumentation knows it.
-      return [...typed, `set(${a}, ${attr(ctx, "http.route")}) where ${a} != nil and ${attr(ctx, "http.route")} != nil`, strict(a)];
+      return [group([mustBeString]), group([patterns(a, INFRA_PATTERN)], suspect)];
+    case "opaque":
+      return [group([mustBeString]), group([patterns(a, ID_PATTERN)], suspect)];
     case "name":
     case "route":
-      return [...typed, strict(a)];
+      return [group([mustBeString]), group([patterns(a, STRICT_PATTERN)], suspect)];
+    case "query":
+      return [
+        group([mustBeString]),
+        group([...queryStatements(a, lists.queryParameters, "^"), patterns(a, STRICT_PATTERN)], `not ${isMatch(a, safeQuery(lists.queryParameters.map(escapeRegex).join("|")))}`),
+      ];
+    case "url":
+      return [
+        group([mustBeString]),
+        group([replace(a, { pattern: "#[\\s\\S]*$", replacement: "" })], isMatch(a, "#")),
+        group([replace(a, { pattern: "^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/?#]*@", replacement: "${1}" })], isMatch(a, "@")),
+        group(queryStatements(a, lists.queryParameters, "\\?"), isMatch(a, "\\?")),
+        group([patterns(a, URL_PATTERN)], suspect),
+      ];
+    case "sql":
+      return [group([mustBeString]), ...sqlGroups(ctx, a, present), group([patterns(a, STRICT_PATTERN)], isMatch(a, "[@%\\x{0400}-\\x{04FF}]"))];
+    case "stacktrace": {
+      const s = STACKTRACE;
+      return [group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)])];
+    }
+    case "header":
+      return [
+        group([del(`not IsString(${a}) and not IsList(${a})`)]),
+        group(
+          [`set(${a}, [${q(REDACTED)}]) where IsList(${a}) and ${isMatch(a, ID_PATTERN)}`, replace(a, { pattern: ID_PATTERN, replacement: PATTERN_REPLACEMENT }, `IsString(${a})`)],
+          `not ${isMatch(a, SAFE_HEADER_LIST)} and ${suspect}`,
+        ),
+      ];
+    case "path": {
+      // The route template replaces the raw path with its ids and tokens, where the instrumentation knows it;
+      // without one, a server span keeps only the first segment (the rest may name the customer).
+      const route = attr(ctx, "http.route");
+      return [
+        group([mustBeString, `set(${a}, ${route}) where ${route} != nil`]),
+        group([replace(a, { pattern: "^(/[^/?#]*)/.+$", replacement: `\${1}/${REDACTED}` })], `${route} == nil and span.kind == SPAN_KIND_SERVER`),
+        group([patterns(a, STRICT_PATTERN)], `${route} == nil and ${suspect}`),
+      ];
+    }
   }
-}
-
-/** Families of span attributes whose checks run only when one of them is present. */
-const SPAN_FAMILIES: { readonly name: string; readonly match: (key: string) => boolean }[] = [
-  { name: "ids", match: (k) => k === "order.id" || k === "user.id" },
-  { name: "http", match: (k) => k.startsWith("http.") || k.startsWith("url.") },
-  { name: "db", match: (k) => k.startsWith("db.") },
-  { name: "messaging", match: (k) => k.startsWith("messaging.") },
-  { name: "errors", match: (k) => k.startsWith("exception.") || k.startsWith("error.") },
-  { name: "other", match: () => true },
-];
-
-function familyGroups(ctx: OttlContext, list: AllowList, lists: EffectiveAllowLists): StatementGroup[] {
-  const remaining = new Map(Object.entries(list).sort(([a], [b]) => a.localeCompare(b)));
-  const groups: StatementGroup[] = [];
-  for (const family of SPAN_FAMILIES) {
-    const members = [...remaining.keys()].filter(family.match);
-    if (members.length === 0) continue;
-    members.forEach((k) => remaining.delete(k));
-    // HTTP checks: the route before the path (the path takes the route's checked value).
-    const ordered = [...members.filter((k) => list[k] !== "path"), ...members.filter((k) => list[k] === "path")];
-    groups.push({
-      context: ctx,
-      conditions: members.map((k) => `${attr(ctx, k)} != nil`),
-      statements: ordered.flatMap((k) => valueStatements(ctx, k, list[k], lists)),
-    });
-  }
-  return groups;
 }
 
 /** HTTP span names are rebuilt as method + route (or the method alone); other names are checked by patterns (and SQL rules on database spans). */
-function spanNameStatements(): string[] {
+function spanNameGroups(): StatementGroup[] {
   const method = attr("span", "http.request.method");
   const route = attr("span", "http.route");
+  const span = (conditions: string, statements: string[]): StatementGroup => ({ context: "span", conditions: [conditions], statements });
+  const { dollarQuoted, quoted, comment, number } = SQL_LITERALS;
   return [
-    `set(span.name, Concat([${method}, ${route}], " ")) where ${method} != nil and ${route} != nil`,
-    `set(span.name, ${method}) where ${method} != nil and ${route} == nil`,
-    ...sqlStatements("span.name").map((s) => s.replace(/ where span\.name != nil$/, ` where ${attr("span", "db.system.name")} != nil`)),
-    replace("span.name", { pattern: STRICT_PATTERN, replacement: PATTERN_REPLACEMENT }, `${method} == nil`),
-    replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}` }, `${method} == nil`),
-    `set(span.status.message, ${q(REDACTED)}) where span.status.message != ""`,
+    span(`${method} != nil`, [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`]),
+    span(`${attr("span", "db.system.name")} != nil and ${isMatch("span.name", "['$0-9]|--|/\\*")}`, [dollarQuoted, quoted, comment, number].map((p) => replace("span.name", p, "true"))),
+    span(`${method} == nil and ${isMatch("span.name", SUSPECT)}`, [patterns("span.name", STRICT_PATTERN)]),
+    span(`${method} == nil and ${isMatch("span.name", NAME_GUARD)}`, [replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}\${1}` }, "true")]),
+    span(`span.status.message != ""`, [`set(span.status.message, ${q(REDACTED)})`]),
   ];
 }
 
 /** Statements of the value-checking processor. */
 export function scrubStatementGroups(lists: EffectiveAllowLists): StatementGroup[] {
   const eventNameCondition = lists.eventNames.map((n) => `spanevent.name != ${q(n)}`).join(" and ");
-  const flat = (ctx: OttlContext, list: AllowList) =>
+  const checks = (ctx: OttlContext, list: AllowList) =>
     Object.entries(list)
       .sort(([a], [b]) => a.localeCompare(b))
-      .flatMap(([k, kind]) => valueStatements(ctx, k, kind, lists));
-  const scope = flat("scope", lists.scope);
+      // HTTP: the route before the path (the path takes the route's checked value).
+      .sort(([, a], [, b]) => Number(a === "path") - Number(b === "path"))
+      .flatMap(([k, kind]) => valueGroups(ctx, k, kind, lists));
   return [
-    { context: "resource", statements: flat("resource", lists.resource) },
-    ...(scope.length > 0 ? [{ context: "scope" as const, statements: scope }] : []),
-    ...familyGroups("span", lists.span, lists),
-    { context: "span", statements: spanNameStatements() },
-    {
-      context: "spanevent",
-      statements: [`set(spanevent.name, ${q(REDACTED)}) where ${eventNameCondition}`, ...flat("spanevent", lists.spanevent)],
-    },
+    ...checks("resource", lists.resource),
+    ...checks("scope", lists.scope),
+    ...checks("span", lists.span),
+    ...spanNameGroups(),
+    { context: "spanevent", statements: [`set(spanevent.name, ${q(REDACTED)}) where ${eventNameCondition}`] },
+    ...checks("spanevent", lists.spanevent),
   ];
 }
 

@@ -180,7 +180,7 @@ export class CaptureSink {
     await new Promise<void>((resolve, reject) => this.server.bindAsync(`127.0.0.1:${port}`, credentials, (err) => (err ? reject(err) : resolve())));
   }
 
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+  stop(): void {
+    this.server.forceShutdown();
   }
 }

@@ -53,23 +53,17 @@ export interface CorpusCase {
 
 const RESOURCE: Attributes = { "service.name": "crm-api", "service.version": "1.4.2", "deployment.environment.name": "prod" };
 
+/** A span of the kind as the services' instrumentations make it: HTTP server, pg client, amqplib producer/consumer, or internal. */
 function base(kind: SpanKind = "SPAN_KIND_SERVER"): CorpusTrace {
-  const server = kind === "SPAN_KIND_SERVER";
-  return {
-    resource: { ...RESOURCE },
-    scope: {},
-    span: {
-      name: server ? "POST /customers/orders" : "INSERT mes.orders",
-      kind,
-      statusMessage: "",
-      traceState: "",
-      attributes: server
-        ? { "http.request.method": "POST", "http.route": "/customers/orders", "http.response.status_code": 202, "url.path": "/customers/orders", "url.scheme": "https" }
-        : { "db.system.name": "postgresql", "db.operation.name": "INSERT", "server.address": "mes-db.internal", "server.port": 5432 },
-      events: [],
-      links: [],
-    },
+  const shapes: Record<SpanKind, [string, Attributes]> = {
+    SPAN_KIND_SERVER: ["POST /customers/orders", { "http.request.method": "POST", "http.route": "/customers/orders", "http.response.status_code": 202, "url.path": "/customers/orders", "url.scheme": "https" }],
+    SPAN_KIND_CLIENT: ["INSERT mes.orders", { "db.system.name": "postgresql", "db.operation.name": "INSERT", "server.address": "mes-db.internal", "server.port": 5432 }],
+    SPAN_KIND_PRODUCER: ["publish orders", { "messaging.system": "rabbitmq", "messaging.destination.name": "orders", "messaging.operation.type": "send" }],
+    SPAN_KIND_CONSUMER: ["process orders", { "messaging.system": "rabbitmq", "messaging.destination.name": "orders", "messaging.operation.type": "process" }],
+    SPAN_KIND_INTERNAL: ["validate order", {}],
   };
+  const [name, attributes] = shapes[kind];
+  return { resource: { ...RESOURCE }, scope: {}, span: { name, kind, statusMessage: "", traceState: "", attributes: { ...attributes }, events: [], links: [] } };
 }
 
 type Edit = (t: CorpusTrace) => void;
@@ -88,6 +82,15 @@ const span = (key: string) => ({ at: "span", key }) as const;
 const onSpan = (key: string, value: Value): Edit => (t) => void (t.span.attributes[key] = value);
 const onResource = (key: string, value: Value): Edit => (t) => void (t.resource[key] = value);
 const onEvent = (name: string, attributes: Attributes): Edit => (t) => void t.span.events.push({ name, attributes });
+
+const BAD_IDS_2: [string, Value, string[]][] = [
+  ["user.id", "IVAN.PETROV@MAIL.RU", ["ivan.petrov"]],
+  ["user.id", -79123456789, ["79123456789"]],
+  ["user.id", true, []],
+  ["order.id", "ORD-2024-000123\nivan@mail.ru", ["ivan@mail.ru"]],
+  ["order.id", "ORD-79123456789", ["79123456789"]],
+  ["order.id", { kvlist: { id: "ORD-2024-000123", email: "ivan@mail.ru" } }, ["ivan@mail.ru"]],
+];
 
 // ---------------------------------------------------------------- class: unknown keys
 const UNKNOWN_KEYS: [string, Value, string[]][] = [
@@ -275,6 +278,59 @@ leak("place-old-semconv-url", "unreached-place", ["ivan.petrov"], onSpan("http.u
 leak("place-old-semconv-target", "unreached-place", ["Petrov"], onSpan("http.target", "/orders?last_name=Petrov"));
 leak("place-old-semconv-statement", "unreached-place", ["9123456789"], onSpan("db.statement", "SELECT * FROM c WHERE phone = '+79123456789'"), "SPAN_KIND_CLIENT");
 
+// Second batch (written before the pattern changes it drove): glued and obfuscated writings, other runtimes, more places.
+leak("format-phone-glued-to-letters", "format", ["9123456789"], onSpan("messaging.message.conversation_id", "tel89123456789"), "SPAN_KIND_PRODUCER");
+leak("format-phone-login-glued", "format", ["9123456789"], onSpan("messaging.destination.name", "user79123456789"), "SPAN_KIND_PRODUCER");
+leak("format-phone-plus-glued", "format", ["9123456789"], onSpan("http.request.header.x-correlation-id", ["tel+79123456789"]));
+leak("format-phone-extension", "format", ["9123456789"], onSpan("http.request.header.x-correlation-id", ["+7 912 345-67-89 доб. 123"]));
+leak("format-email-at-obfuscated", "format", ["ivan"], onSpan("http.request.header.x-correlation-id", ["ivan(at)mail.ru"]));
+leak("format-email-json-in-header", "format", ["ivan.petrov"], onSpan("http.request.header.x-correlation-id", ['{"email":"ivan.petrov@mail.ru"}']));
+leak("format-ipv4-mapped-ipv6", "format", ["203.0.113.9"], onSpan("http.request.header.x-correlation-id", ["::ffff:203.0.113.9"]));
+leak("format-ipv6-full", "format", ["2001:0db8:85a3"], onSpan("url.query", "status=2001:0db8:85a3:0000:0000:8a2e:0370:7334"));
+leak("format-cyrillic-double-encoded", "format", ["%25D0%2598%25D0%25B2"], onSpan("url.query", "source=%25D0%2598%25D0%25B2%25D0%25B0%25D0%25BD"));
+leak("format-card-underscores", "format", ["4111111111111111"], onSpan("messaging.message.id", "4111_1111_1111_1111"), "SPAN_KIND_PRODUCER");
+leak("format-passport-glued-cyrillic", "format", ["4510123456"], onSpan("http.request.header.x-correlation-id", ["паспорт4510123456"]));
+leak("format-latin-name-span-name", "format", ["Petrov"], (t) => void (t.span.name = "charge card of Ivan Petrov"), "SPAN_KIND_INTERNAL");
+leak("format-latin-name-span-name-end", "format", ["Sidorova"], (t) => void (t.span.name = "notify Sidorova"), "SPAN_KIND_INTERNAL");
+leak("format-raw-path-no-route-login", "format", ["ivan.petrov"], (t) => ((t.span.attributes["url.path"] = "/customers/ivan.petrov/orders"), delete t.span.attributes["http.route"]));
+leak("format-raw-path-no-route-name", "format", ["Petrov"], (t) => ((t.span.attributes["url.path"] = "/profile/Ivan-Petrov"), delete t.span.attributes["http.route"]));
+leak("format-query-semicolon", "format", ["ivan.petrov"], onSpan("url.query", "status=new;email=ivan.petrov@mail.ru"));
+leak("format-query-encoded-name", "format", ["ivan"], onSpan("url.query", "e%6Dail=ivan%40mail.ru&page=1"));
+leak("format-url-ip-in-path", "format", ["203.0.113.8"], (t) => {
+  t.span.kind = "SPAN_KIND_CLIENT";
+  t.span.attributes = { "http.request.method": "GET", "url.full": "https://geo.internal/v1/lookup/203.0.113.8", "http.response.status_code": 200 };
+});
+leak("format-url-userinfo-only", "format", ["ivan.petrov"], (t) => {
+  t.span.kind = "SPAN_KIND_CLIENT";
+  t.span.attributes = { "http.request.method": "GET", "url.full": "https://ivan.petrov@crm.internal/api", "http.response.status_code": 200 };
+});
+leak("format-method-with-email", "format", ["ivan"], onSpan("http.request.method", "GET ivan@mail.ru"));
+leak("format-scheme-email", "format", ["ivan"], onSpan("url.scheme", "ivan@mail.ru"));
+leak("format-protocol-version-phone", "format", ["79123456789"], onSpan("network.protocol.version", "79123456789"));
+leak("format-service-name-email", "format", ["ivan"], onResource("service.name", "ivan@mail.ru"));
+leak("format-sql-escaped-cyrillic", "format", ["Нил"], onSpan("db.query.text", "SELECT * FROM c WHERE surname = 'О''Нил'"), "SPAN_KIND_CLIENT");
+leak("format-sql-comment-phone", "format", ["9123456789"], onSpan("db.query.text", "SELECT 1 -- callback 8 912 345 67 89"), "SPAN_KIND_CLIENT");
+leak("format-sql-bare-number", "format", ["79123456789"], onSpan("db.query.text", "SELECT * FROM c WHERE phone = 79123456789"), "SPAN_KIND_CLIENT");
+leak("format-sql-like", "format", ["petrov"], onSpan("db.query.text", "SELECT * FROM c WHERE email ILIKE '%petrov%'"), "SPAN_KIND_CLIENT");
+leak("format-sql-in-span-name", "format", ["Petrova"], (t) => void (t.span.name = "SELECT * FROM c WHERE surname = 'Petrova'"), "SPAN_KIND_CLIENT");
+leak("format-card-json-header", "format", ["5555555555554444"], onSpan("http.request.header.x-correlation-id", ['{"pan":"5555 5555 5555 4444"}']));
+leak("place-go-panic", "unreached-place", ["ivan"], onEvent("exception", {
+  "exception.type": "panic",
+  "exception.stacktrace": "panic: customer ivan@mail.ru\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d",
+}));
+leak("place-stacktrace-node-cause", "unreached-place", ["Petrov"], onEvent("exception", {
+  "exception.type": "Error",
+  "exception.stacktrace": "Error: order failed\n    at place (/app/orders.js:3:9) {\n  [cause]: Error: customer Petrov blocked\n      at check (/app/c.js:1:1)\n}",
+}));
+leak("place-int-body-size-card", "unreached-place", ["4111111111111111"], onSpan("messaging.message.body.size", { double: 4111111111111111 }), "SPAN_KIND_PRODUCER");
+leak("place-negative-port", "unreached-place", ["79123456789"], onSpan("server.port", -79123456789));
+leak("place-map-under-header", "unreached-place", ["ivan@mail.ru"], onSpan("http.request.header.x-request-id", { kvlist: { email: "ivan@mail.ru" } }));
+leak("place-bool-list-header", "unreached-place", ["79123456789"], onSpan("http.request.header.x-request-id", [79123456789]));
+leak("place-event-exception-message-list", "unreached-place", ["Petrov"], onEvent("exception", { "exception.type": "Error", "exception.message": ["customer", "Petrov"] }));
+leak("place-status-and-event", "unreached-place", ["Kuznetsov"], (t) => ((t.span.statusMessage = "Kuznetsov"), t.span.events.push({ name: "Kuznetsov", attributes: {} })));
+leak("place-links-only-ids", "unreached-place", [], (t) => void t.span.links.push({ traceId: "0af7651916cd43dd8448eb211c80319e", spanId: "b7ad6b7169203333", attributes: {} }));
+BAD_IDS_2.forEach(([key, value, secrets], i) => leak(`exemption-b${i + 1}-${key}`, "trusted-exemption", secrets, onSpan(key, value)));
+
 // ---------------------------------------------------------------- class: trusted exemptions (ids verified, not trusted)
 const BAD_IDS: [string, Value, string[]][] = [
   ["user.id", "ivan.petrov@mail.ru", ["ivan.petrov"]],
@@ -400,5 +456,27 @@ keep("legit-stacktrace-frames", { at: "event", index: 0, key: "exception.stacktr
 keep("legit-status-empty", { at: "status" }, "", () => undefined);
 keep("legit-sql-literals-replaced", span("db.query.text"), "SELECT count(*) FROM customer_contacts WHERE email = ? OR loyalty_points > ?", onSpan("db.query.text", "SELECT count(*) FROM customer_contacts WHERE email = 'a@b.ru' OR loyalty_points > 1500"), "SPAN_KIND_CLIENT");
 keep("legit-query-personal-dropped", span("url.query"), "source=e2e", onSpan("url.query", "email=ivan%40mail.ru&source=e2e"));
+
+const LEGIT_2: [string, Value, SpanKind?][] = [
+  ["error.type", "500"],
+  ["http.request.header.x-request-id", ["8f14e45fceea167a5a36dedd4bea2543"]],
+  ["http.request.header.x-correlation-id", ["0af7651916cd43dd8448eb211c80319c"]],
+  ["messaging.message.id", "8f14e45fceea167a5a36dedd4bea2543", "SPAN_KIND_PRODUCER"],
+  ["messaging.destination.name", "amq.gen-JzTY20BRgKO-HjmUJj0wLg", "SPAN_KIND_CONSUMER"],
+  ["exception.type", "pg.DatabaseError"],
+  ["url.query", "sort=created_at&dir=desc&limit=20"],
+  ["db.query.text", "SELECT o.id, o.status FROM orders o JOIN order_items2 i ON i.order_id = o.id WHERE o.id = $1::uuid LIMIT $2", "SPAN_KIND_CLIENT"],
+  ["network.peer.address", "fd00:10:0:3::7", "SPAN_KIND_CLIENT"],
+  ["server.address", "10.0.3.7", "SPAN_KIND_CLIENT"],
+];
+LEGIT_2.forEach(([key, value, kind], i) => keep(`legit-b${i + 1}-${key}`, span(key), value, onSpan(key, value), kind));
+keep("legit-url-full-ip-host", span("url.full"), "http://10.0.3.7:8080/api/orders?limit=5", (t) => {
+  t.span.kind = "SPAN_KIND_CLIENT";
+  t.span.attributes = { "http.request.method": "GET", "url.full": "http://10.0.3.7:8080/api/orders?limit=5", "http.response.status_code": 200 };
+});
+keep("legit-name-internal-dotted", { at: "name" }, "amqp Channel.publish", (t) => void (t.span.name = "amqp Channel.publish"), "SPAN_KIND_INTERNAL");
+keep("legit-name-internal-camel", { at: "name" }, "OrderService.placeOrder", (t) => void (t.span.name = "OrderService.placeOrder"), "SPAN_KIND_INTERNAL");
+keep("legit-url-path-no-route-single", span("url.path"), "/catalog", (t) => ((t.span.attributes["url.path"] = "/catalog"), delete t.span.attributes["http.route"]));
+keep("legit-resource-instance-uuid", { at: "resource", key: "service.instance.id" }, "627cc493-f310-47de-96bd-71410b7dec09", onResource("service.instance.id", "627cc493-f310-47de-96bd-71410b7dec09"));
 
 export const PRIVACY_CORPUS: readonly CorpusCase[] = cases;
