@@ -9,6 +9,8 @@
  * docs/instrumentation.md need, in current semantic-convention names (the
  * gateway normalises older names first, render/semconv.ts).
  *
+ * The list is deliberately short: every kept key costs a check per span
+ * (issue 15's CPU budget) and is one more place personal data could hide.
  * Stacks may add keys (`tracing:scrubbing`, docs/configuration.md), never
  * remove them; added keys are checked as `name` values.
  */
@@ -43,23 +45,16 @@ export const SPAN_ATTRIBUTES: AllowList = {
   "user.id": "id",
   // HTTP
   "http.request.method": "method",
-  "http.request.method_original": "method",
   "http.route": "route",
   "http.response.status_code": "statusCode",
-  "http.request.body.size": "count",
-  "http.response.body.size": "count",
-  "http.request.resend_count": "count",
   "url.scheme": "token",
   "url.path": "path",
   "url.query": "query",
   "url.full": "url",
-  "url.template": "route",
   "server.address": "infra",
   "server.port": "port",
   "network.protocol.name": "token",
   "network.protocol.version": "version",
-  "network.transport": "token",
-  "network.type": "token",
   // peer of outgoing calls (broker, database, next API); deleted on SERVER spans, where it is the caller
   "network.peer.address": "infra",
   "network.peer.port": "port",
@@ -69,51 +64,31 @@ export const SPAN_ATTRIBUTES: AllowList = {
   "exception.message": "text",
   "exception.stacktrace": "stacktrace",
   "exception.escaped": "bool",
-  "error.message": "text",
   // RabbitMQ (R1 hops, R2 acknowledgement)
   "messaging.system": "token",
   "messaging.operation.type": "token",
   "messaging.operation.name": "token",
   "messaging.destination.name": "name",
-  "messaging.destination.template": "route",
-  "messaging.destination.temporary": "bool",
-  "messaging.destination.anonymous": "bool",
-  "messaging.consumer.group.name": "name",
   "messaging.rabbitmq.destination.routing_key": "name",
-  "messaging.rabbitmq.message.delivery_tag": "count",
   "messaging.message.id": "opaque",
   "messaging.message.conversation_id": "opaque",
   "messaging.message.body.size": "count",
-  "messaging.batch.message_count": "count",
   // MES database
   "db.system.name": "token",
   "db.namespace": "name",
   "db.operation.name": "token",
   "db.collection.name": "name",
   "db.query.text": "sql",
-  "db.query.summary": "sql",
   "db.response.status_code": "token",
-  "db.response.returned_rows": "count",
-  // RPC and the platform's own markers
-  "rpc.system": "token",
-  "rpc.service": "token",
-  "rpc.method": "token",
-  "rpc.grpc.status_code": "count",
-  "otel.status_code": "token",
-  "peer.service": "token",
 };
 
-/** Span event attributes (exception events and the SQL of query events). */
+/** Span event attributes: exception events and the SQL of query events. */
 export const EVENT_ATTRIBUTES: AllowList = {
   "exception.type": "token",
   "exception.message": "text",
   "exception.stacktrace": "stacktrace",
   "exception.escaped": "bool",
   "db.query.text": "sql",
-  "message.type": "token",
-  "message.id": "count",
-  "rpc.message.type": "token",
-  "rpc.message.id": "count",
 };
 
 /** Resource attributes: service identity (R2) and where it runs. */

@@ -94,8 +94,8 @@ export const STACKTRACE = {
 
 /** HTTP methods kept as sent (semantic conventions); any other value becomes _OTHER. */
 export const HTTP_METHOD = "^(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY|_OTHER)$";
-/** `token` values: identifier-like, starting with a letter, no spaces, at most 128 characters; or a status code such as error.type "500". */
-export const TOKEN_SHAPE = "^(?:[A-Za-z_][A-Za-z0-9_.:$/\\-]{0,127}|[0-9]{1,3})$";
+/** `token` values: identifier-like, starting with a letter, no spaces, at most 128 characters; or a code of up to 5 digits (error.type "500", SQLSTATE "23505"). */
+export const TOKEN_SHAPE = "^(?:[A-Za-z_][A-Za-z0-9_.:$/\\-]{0,127}|[0-9]{1,5})$";
 /** `version` values: 1 to 4 dotted numbers of at most 3 digits. */
 export const VERSION_SHAPE = "^\\d{1,3}(?:\\.\\d{1,3}){0,3}$";
 

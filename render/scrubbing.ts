@@ -186,90 +186,93 @@ function queryStatements(target: string, names: readonly string[], start: "^" | 
   ];
 }
 
-function sqlGroups(ctx: OttlContext, target: string, present: string): StatementGroup[] {
+function sqlStatements(target: string, guard: (test: string) => string): string[] {
   const { dollarQuoted, quoted, comment, number } = SQL_LITERALS;
-  const when = (guard: string, ...statements: string[]) => ({ context: ctx, conditions: [`${present} and ${guard}`], statements });
   return [
-    when(isMatch(target, "\\$"), replace(target, dollarQuoted)),
-    when(isMatch(target, "'"), replace(target, quoted)),
-    when(isMatch(target, "--|/\\*"), replace(target, comment)),
-    when(isMatch(target, SQL_NUMBER_GUARD), replace(target, number)),
+    replace(target, dollarQuoted, guard(isMatch(target, "\\$"))),
+    replace(target, quoted, guard(isMatch(target, "'"))),
+    replace(target, comment, guard(isMatch(target, "--|/\\*"))),
+    replace(target, number, guard(isMatch(target, SQL_NUMBER_GUARD))),
   ];
 }
 
 /**
- * The checks of one kept attribute, by its kind (see AttributeKind), as
- * statement groups that run only where the attribute is present (one lookup
- * per span otherwise), and slow patterns only behind a cheap guard.
+ * The checks of one kept attribute, by its kind (see AttributeKind): one
+ * statement group that runs only where the attribute is present (one lookup
+ * per span otherwise), with the slow patterns behind cheap guards.
  */
 export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, lists: EffectiveAllowLists): StatementGroup[] {
   const a = attr(ctx, key);
   const present = `${a} != nil`;
-  const group = (statements: string[], guard?: string): StatementGroup => ({ context: ctx, conditions: [guard ? `${present} and ${guard}` : present], statements });
+  const group = (statements: string[], extra?: string): StatementGroup[] => [{ context: ctx, conditions: [extra ? `${present} and ${extra}` : present], statements }];
   const del = (condition: string) => `delete_key(${ctx}.attributes, ${q(key)}) where ${condition}`;
   const mustBeString = del(`not IsString(${a})`);
   const suspect = isMatch(a, SUSPECT);
+  const guarded = (pattern: string, guard = suspect) => patterns(a, pattern).replace(/ where .*$/, ` where ${guard}`);
   const range = NUMBER_RANGES[kind];
   switch (kind) {
     case "id":
-      return [group([mustBeString, del(`not ${isMatch(a, key === "order.id" ? lists.idFormats.orderId : lists.idFormats.userId)}`)])];
+      return group([mustBeString, del(`not ${isMatch(a, key === "order.id" ? lists.idFormats.orderId : lists.idFormats.userId)}`)]);
     case "method":
-      return [group([`set(${a}, "_OTHER") where not ${isMatch(a, HTTP_METHOD)}`])];
+      return group([`set(${a}, "_OTHER") where not ${isMatch(a, HTTP_METHOD)}`]);
     case "token":
-      return [group([mustBeString, del(`not ${isMatch(a, TOKEN_SHAPE)}`)]), group([patterns(a, STRICT_PATTERN)], suspect)];
+      return group([mustBeString, del(`not ${isMatch(a, TOKEN_SHAPE)}`), guarded(STRICT_PATTERN)]);
     case "version":
-      return [group([mustBeString, del(`not ${isMatch(a, VERSION_SHAPE)}`)])];
+      return group([mustBeString, del(`not ${isMatch(a, VERSION_SHAPE)}`)]);
     case "statusCode":
     case "port":
     case "count":
-      return [group([del(`not IsInt(${a}) or ${a} < ${range![0]} or ${a} > ${range![1]}`)])];
+      return group([del(`not IsInt(${a}) or ${a} < ${range![0]} or ${a} > ${range![1]}`)]);
     case "bool":
-      return [group([del(`not IsBool(${a})`)])];
+      return group([del(`not IsBool(${a})`)]);
     case "text":
-      return [group([`set(${a}, ${q(REDACTED)})`])];
+      return group([`set(${a}, ${q(REDACTED)})`]);
     case "infra":
-      return [group([mustBeString]), group([patterns(a, INFRA_PATTERN)], suspect)];
+      return group([mustBeString, guarded(INFRA_PATTERN)]);
     case "opaque":
-      return [group([mustBeString]), group([patterns(a, ID_PATTERN)], suspect)];
+      return group([mustBeString, guarded(ID_PATTERN)]);
     case "name":
     case "route":
-      return [group([mustBeString]), group([patterns(a, STRICT_PATTERN)], suspect)];
+      return group([mustBeString, guarded(STRICT_PATTERN)]);
     case "query":
+      // The anchored safe shape (every parameter allow-listed, short plain values) skips the filter in the common case.
       return [
-        group([mustBeString]),
-        group([...queryStatements(a, lists.queryParameters, "^"), patterns(a, STRICT_PATTERN)], `not ${isMatch(a, safeQuery(lists.queryParameters.map(escapeRegex).join("|")))}`),
+        ...group([mustBeString]),
+        ...group([...queryStatements(a, lists.queryParameters, "^"), guarded(STRICT_PATTERN)], `not ${isMatch(a, safeQuery(lists.queryParameters.map(escapeRegex).join("|")))}`),
       ];
-    case "url":
-      return [
-        group([mustBeString]),
-        group([replace(a, { pattern: "#[\\s\\S]*$", replacement: "" })], isMatch(a, "#")),
-        group([replace(a, { pattern: "^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/?#]*@", replacement: "${1}" })], isMatch(a, "@")),
-        group(queryStatements(a, lists.queryParameters, "\\?"), isMatch(a, "\\?")),
-        group([patterns(a, URL_PATTERN)], suspect),
-      ];
+    case "url": {
+      const hasQuery = isMatch(a, "\\?");
+      return group([
+        mustBeString,
+        replace(a, { pattern: "#[\\s\\S]*$", replacement: "" }, isMatch(a, "#")),
+        replace(a, { pattern: "^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/?#]*@", replacement: "${1}" }, isMatch(a, "@")),
+        ...queryStatements(a, lists.queryParameters, "\\?").map((st) => st.replace(/ where .*$/, ` where ${hasQuery}`)),
+        guarded(URL_PATTERN),
+      ]);
+    }
     case "sql":
-      return [group([mustBeString]), ...sqlGroups(ctx, a, present), group([patterns(a, STRICT_PATTERN)], isMatch(a, "[@%\\x{0400}-\\x{04FF}]"))];
+      return group([mustBeString, ...sqlStatements(a, (g) => g), guarded(STRICT_PATTERN, isMatch(a, "[@%\\x{0400}-\\x{04FF}]"))]);
     case "stacktrace": {
       const s = STACKTRACE;
-      return [group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)])];
+      return group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)]);
     }
     case "header":
-      return [
-        group([del(`not IsString(${a}) and not IsList(${a})`)]),
-        group(
-          [`set(${a}, [${q(REDACTED)}]) where IsList(${a}) and ${isMatch(a, ID_PATTERN)}`, replace(a, { pattern: ID_PATTERN, replacement: PATTERN_REPLACEMENT }, `IsString(${a})`)],
-          `not ${isMatch(a, SAFE_HEADER_LIST)} and ${suspect}`,
-        ),
-      ];
+      // Lists keep their type: a list with any match is replaced whole. Plain id, MIME-type and number lists skip the patterns.
+      return group([
+        del(`not IsString(${a}) and not IsList(${a})`),
+        `set(${a}, [${q(REDACTED)}]) where IsList(${a}) and not ${isMatch(a, SAFE_HEADER_LIST)} and ${suspect} and ${isMatch(a, ID_PATTERN)}`,
+        replace(a, { pattern: ID_PATTERN, replacement: PATTERN_REPLACEMENT }, `IsString(${a}) and ${suspect}`),
+      ]);
     case "path": {
       // The route template replaces the raw path with its ids and tokens, where the instrumentation knows it;
       // without one, a server span keeps only the first segment (the rest may name the customer).
       const route = attr(ctx, "http.route");
-      return [
-        group([mustBeString, `set(${a}, ${route}) where ${route} != nil`]),
-        group([replace(a, { pattern: "^(/[^/?#]*)/.+$", replacement: `\${1}/${REDACTED}` })], `${route} == nil and span.kind == SPAN_KIND_SERVER`),
-        group([patterns(a, STRICT_PATTERN)], `${route} == nil and ${suspect}`),
-      ];
+      return group([
+        mustBeString,
+        `set(${a}, ${route}) where ${route} != nil`,
+        replace(a, { pattern: "^(/[^/?#]*)/.+$", replacement: `\${1}/${REDACTED}` }, `${route} == nil and span.kind == SPAN_KIND_SERVER`),
+        guarded(STRICT_PATTERN, `${route} == nil and ${suspect}`),
+      ]);
     }
   }
 }
@@ -278,14 +281,19 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
 function spanNameGroups(): StatementGroup[] {
   const method = attr("span", "http.request.method");
   const route = attr("span", "http.route");
-  const span = (conditions: string, statements: string[]): StatementGroup => ({ context: "span", conditions: [conditions], statements });
-  const { dollarQuoted, quoted, comment, number } = SQL_LITERALS;
+  const isDb = `${attr("span", "db.system.name")} != nil`;
   return [
-    span(`${method} != nil`, [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`]),
-    span(`${attr("span", "db.system.name")} != nil and ${isMatch("span.name", "['$0-9]|--|/\\*")}`, [dollarQuoted, quoted, comment, number].map((p) => replace("span.name", p, "true"))),
-    span(`${method} == nil and ${isMatch("span.name", SUSPECT)}`, [patterns("span.name", STRICT_PATTERN)]),
-    span(`${method} == nil and ${isMatch("span.name", NAME_GUARD)}`, [replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}\${1}` }, "true")]),
-    span(`span.status.message != ""`, [`set(span.status.message, ${q(REDACTED)})`]),
+    { context: "span", conditions: [`${method} != nil`], statements: [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`] },
+    {
+      context: "span",
+      conditions: [`${method} == nil`],
+      statements: [
+        ...sqlStatements("span.name", (g) => `${isDb} and ${g}`),
+        patterns("span.name", STRICT_PATTERN).replace(/ where .*$/, ` where ${isMatch("span.name", SUSPECT)}`),
+        replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}\${1}` }, isMatch("span.name", NAME_GUARD)),
+      ],
+    },
+    { context: "span", conditions: [`span.status.message != ""`], statements: [`set(span.status.message, ${q(REDACTED)})`] },
   ];
 }
 

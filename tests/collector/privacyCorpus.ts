@@ -235,7 +235,7 @@ leak("place-array-header-email", "unreached-place", ["ivan.petrov"], onSpan("htt
 leak("place-array-header-phone", "unreached-place", ["9123456789"], onSpan("http.request.header.x-request-id", ["+7 912 345 67 89"]));
 leak("place-int-status-code", "unreached-place", ["79123456789"], onSpan("http.response.status_code", 79123456789));
 leak("place-int-port", "unreached-place", ["4111111111111111"], onSpan("server.port", 4111111111111111));
-leak("place-double-body-size", "unreached-place", ["79123456789"], onSpan("http.request.body.size", { double: 79123456789 }));
+leak("place-double-body-size", "unreached-place", ["79123456789"], onSpan("messaging.message.body.size", { double: 79123456789 }), "SPAN_KIND_PRODUCER");
 leak("place-string-status-code", "unreached-place", ["ivan@mail.ru"], onSpan("http.response.status_code", "ivan@mail.ru"));
 leak("place-list-under-route", "unreached-place", ["ivan@mail.ru"], onSpan("http.route", ["ivan@mail.ru"]));
 leak("place-map-under-query", "unreached-place", ["ivan@mail.ru"], onSpan("url.query", { kvlist: { email: "ivan@mail.ru" } }));
@@ -371,7 +371,6 @@ const LEGIT_SPAN: [string, Value, SpanKind?][] = [
   ["network.protocol.version", "1.1"],
   ["error.type", "nack"],
   ["exception.type", "ValidationError"],
-  ["http.request.body.size", 734],
 ];
 LEGIT_SPAN.forEach(([key, value, kind], i) => keep(`legit-span-${i + 1}-${key}`, span(key), value, onSpan(key, value), kind));
 const LEGIT_CLIENT: [string, Value][] = [
@@ -384,7 +383,7 @@ const LEGIT_CLIENT: [string, Value][] = [
   ["server.address", "mes-db.internal"],
   ["server.port", 5432],
   ["network.peer.address", "10.0.3.7"],
-  ["db.response.returned_rows", 3],
+  ["db.response.status_code", "23505"],
 ];
 LEGIT_CLIENT.forEach(([key, value], i) => keep(`legit-db-${i + 1}-${key}`, span(key), value, onSpan(key, value), "SPAN_KIND_CLIENT"));
 const LEGIT_MESSAGING: [string, Value][] = [
