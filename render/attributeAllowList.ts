@@ -98,6 +98,7 @@ export const RESOURCE_ATTRIBUTES: AllowList = {
   "service.namespace": "infra",
   "service.instance.id": "infra",
   "deployment.environment.name": "infra",
+  "deployment.environment": "infra",
   "k8s.cluster.name": "infra",
   "k8s.namespace.name": "infra",
   "k8s.pod.name": "infra",
@@ -105,9 +106,16 @@ export const RESOURCE_ATTRIBUTES: AllowList = {
   "k8s.deployment.name": "infra",
   "k8s.replicaset.name": "infra",
   "k8s.statefulset.name": "infra",
+  "k8s.daemonset.name": "infra",
+  "k8s.job.name": "infra",
+  "k8s.cronjob.name": "infra",
+  "k8s.deployment.uid": "infra",
+  "k8s.replicaset.uid": "infra",
+  "k8s.node.uid": "infra",
   "k8s.node.name": "infra",
   "k8s.container.name": "infra",
   "container.id": "infra",
+  "container.name": "infra",
   "container.image.name": "infra",
   "container.image.tag": "infra",
   "host.arch": "infra",
@@ -136,7 +144,7 @@ export const RESPONSE_HEADERS = ["content-length", "content-type"] as const;
 /** Query parameters kept in url.query and url.full (R2 "query parameters"): paging, sorting, filters without personal values. */
 export const QUERY_PARAMETERS = [
   "page", "per_page", "page_size", "limit", "offset", "marker", "sort", "order", "dir",
-  "status", "type", "category", "sku", "fields", "expand", "include", "lang", "locale", "currency",
+  "status", "type", "category", "sku", "qty", "quantity", "fields", "expand", "include", "lang", "locale", "currency",
   "since", "until", "source", "format", "version", "v", "ms",
 ] as const;
 
