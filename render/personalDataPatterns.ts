@@ -62,7 +62,7 @@ export const ID_PATTERN = `${DIGIT_RUN}|${group(EMAIL, KNOWN_TOKENS, IP_ADDRESS,
 /** For URLs: as STRICT_PATTERN, but an address right after `//` is the server's. */
 export const URL_PATTERN = `${DIGIT_RUN}|${IP_IN_URL}|${group(EMAIL, KNOWN_TOKENS, OPAQUE_TOKEN, CYRILLIC)}`;
 /** For platform-set strings (k8s names, container ids, SDK versions, peer addresses): no token or IP patterns, which would hit ids and node addresses. */
-export const INFRA_PATTERN = `${DIGIT_RUN}|${group(EMAIL, CYRILLIC)}`;
+export const INFRA_PATTERN = `${DIGIT_RUN}|${group(EMAIL, KNOWN_TOKENS, CYRILLIC)}`;
 /** The replacement for the patterns above (group 1 = what preceded a digit run, group 2 = what preceded an address in a URL). */
 export const PATTERN_REPLACEMENT = `\${1}\${2}${REDACTED}`;
 
@@ -96,8 +96,8 @@ export const STACKTRACE = {
 export const HTTP_METHOD = "^(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY|_OTHER)$";
 /** `token` values: identifier-like, starting with a letter, no spaces, at most 128 characters; or a code of up to 5 digits (error.type "500", SQLSTATE "23505"). */
 export const TOKEN_SHAPE = "^(?:[A-Za-z_][A-Za-z0-9_.:$/\\-]{0,127}|[0-9]{1,5})$";
-/** `version` values: 1 to 4 dotted numbers of at most 3 digits. */
-export const VERSION_SHAPE = "^\\d{1,3}(?:\\.\\d{1,3}){0,3}$";
+/** `version` values: 1 to 3 dotted numbers of at most 3 digits (four would be an IPv4 address). */
+export const VERSION_SHAPE = "^\\d{1,3}(?:\\.\\d{1,3}){0,2}$";
 
 /**
  * Guards, so that the slow patterns run only where they can match (Go's regexp
