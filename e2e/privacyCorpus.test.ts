@@ -13,7 +13,8 @@ import * as path from "path";
 import { renderCollectorGateway } from "../render/collectorGateway";
 import { ORDER_SPAN_CONDITION } from "../render/collectorSampler";
 import { PRIVACY_CORPUS } from "../tests/collector/privacyCorpus";
-import { judge, report, summarise } from "../tests/collector/privacyCorpusCheck";
+import { judge, leakedSecrets, report, summarise } from "../tests/collector/privacyCorpusCheck";
+import { SWEEP } from "../tests/collector/privacySweep";
 import { generateTestPki, TestPki } from "./harness/certs";
 import { startCollector, waitForCollector } from "./harness/collectors";
 import { deployedGatewayOptions, stackConfig } from "./harness/deployedOptions";
@@ -28,6 +29,7 @@ describe("privacy corpus through the prod gateway binary (R12)", () => {
   let supervisor: Supervisor;
   let pki: TestPki;
   const sink = new CaptureSink();
+  const sweep = [...SWEEP.span, ...SWEEP.event, ...SWEEP.resource];
   const withLinks = new Set(PRIVACY_CORPUS.map((c, i) => (c.trace.span.links.length > 0 ? corpusSpanId(i) : "")).filter(Boolean));
 
   beforeAll(async () => {
@@ -41,13 +43,13 @@ describe("privacy corpus through the prod gateway binary (R12)", () => {
     await waitForCollector(gateway, healthPort, pki.caFile, 60_000);
     const res = await request(`https://127.0.0.1:${httpPort}/v1/traces`, {
       method: "POST",
-      body: corpusRequest(PRIVACY_CORPUS.map((c) => c.trace)),
+      body: corpusRequest([...PRIVACY_CORPUS.map((c) => c.trace), ...sweep.map((c) => c.trace)]),
       headers: { "content-type": "application/json" },
       tls: pki.clients["crm-api"],
       timeoutMs: 20_000,
     });
     if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${res.body}`);
-    const expected = PRIVACY_CORPUS.length - withLinks.size;
+    const expected = PRIVACY_CORPUS.length + sweep.length - withLinks.size;
     await waitFor("every corpus span at the sink", async () => sink.spans.size >= expected, { timeoutMs: 60_000, intervalMs: 500, process: gateway });
     await new Promise((r) => setTimeout(r, 1000)); // anything late (the dropped spans) would arrive now
   });
@@ -67,10 +69,17 @@ describe("privacy corpus through the prod gateway binary (R12)", () => {
     expect(summary.damaged.map((v) => v.id)).toEqual([]);
   });
 
+  it("leaks no sweep value (every corpus format under every kept span, event and resource key)", () => {
+    const leaks = sweep.filter((c, i) => leakedSecrets([c.secret], sink.spans.get(corpusSpanId(PRIVACY_CORPUS.length + i))).length > 0).map((c) => c.label);
+    console.log(`real gateway binary, sweep: ${sweep.length} values, ${leaks.length} leaked`);
+    expect(sweep.every((_, i) => sink.spans.has(corpusSpanId(PRIVACY_CORPUS.length + i)))).toBe(true);
+    expect(leaks).toEqual([]);
+  });
+
   it("drops spans with links (v0.148.0 cannot scrub link attributes) and forwards every other span", () => {
     expect(withLinks.size).toBeGreaterThan(0);
     for (const id of withLinks) expect(sink.spans.has(id)).toBe(false);
-    expect(sink.spans.size).toBe(PRIVACY_CORPUS.length - withLinks.size);
+    expect(sink.spans.size).toBe(PRIVACY_CORPUS.length + sweep.length - withLinks.size);
   });
 
   it("a span whose order.id fails verification is not an order span: no order.id reaches the sampler's tenant routing", () => {
