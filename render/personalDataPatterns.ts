@@ -66,12 +66,12 @@ export const INFRA_PATTERN = `${DIGIT_RUN}|${group(EMAIL, KNOWN_TOKENS, CYRILLIC
 /** The replacement for the patterns above (group 1 = what preceded a digit run, group 2 = what preceded an address in a URL). */
 export const PATTERN_REPLACEMENT = `\${1}\${2}${REDACTED}`;
 
-/** SQL literals: comments, dollar-quoted and (E/U&/N/X-prefixed) quoted strings, hex and decimal numbers; not $1 placeholders or identifiers. */
+/** SQL literals: comments, dollar-quoted and (E/U&/N/X-prefixed) quoted strings, hex and decimal numbers; not $1 placeholders, identifiers or percent-escapes. */
 export const SQL_LITERALS = {
   comment: { pattern: "--[^\\n]*|/\\*[\\s\\S]*?\\*/", replacement: "" },
   dollarQuoted: { pattern: "\\$(?:[A-Za-z_][A-Za-z0-9_]*)?\\$[\\s\\S]*?\\$(?:[A-Za-z_][A-Za-z0-9_]*)?\\$", replacement: "?" },
   quoted: { pattern: "(?:\\b[EeNnXxBb]|\\b[Uu]&)?'(?:[^'\\\\]|''|\\\\.)*'", replacement: "?" },
-  number: { pattern: "(^|[^\\w$:.\"])(?:0[xX][0-9A-Fa-f]+|\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)", replacement: "${1}?" },
+  number: { pattern: "(^|[^\\w$:.\"%])(?:0[xX][0-9A-Fa-f]+|\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)", replacement: "${1}?" },
 } as const;
 
 /**

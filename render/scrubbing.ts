@@ -251,8 +251,8 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
       ]);
     }
     case "sql":
-      // Patterns first, while an unquoted e-mail or token is still whole (the number rule would split %40).
-      return group([mustBeString, guarded(STRICT_PATTERN, isMatch(a, "[@%\\x{0400}-\\x{04FF}]|eyJ")), ...sqlStatements(a, (g) => g)]);
+      // Literals first: a literal e-mail then no longer trips the guard of the slow patterns.
+      return group([mustBeString, ...sqlStatements(a, (g) => g), guarded(STRICT_PATTERN, isMatch(a, "[@%\\x{0400}-\\x{04FF}]|eyJ"))]);
     case "stacktrace": {
       const s = STACKTRACE;
       return group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)]);
