@@ -6,6 +6,8 @@
  */
 import { cidrProblem } from "./cidr";
 import { ConfigError, FieldReader, RawConfig } from "./fields";
+import { parseScrubbingConfig } from "./scrubbingConfig";
+import { ScrubbingOptions } from "../render/scrubbing";
 
 export type TlsMinVersion = "1.2" | "1.3";
 export type ArchiveStorageClass = "GLACIER" | "DEEP_ARCHIVE";
@@ -102,6 +104,8 @@ export interface StackConfig<S> {
     readonly grafana: number;
   };
   readonly grafanaDatabase: GrafanaDatabase;
+  /** Additions to the gateway's personal-data allow-lists and the id formats (R12); see config/scrubbingConfig.ts. */
+  readonly scrubbing: ScrubbingOptions;
   readonly auditRetentionDays: number;
   /**
    * The only role that may disable, delete or re-policy the audit KMS key and
@@ -320,6 +324,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     cluster,
     replicas,
     grafanaDatabase,
+    scrubbing: parseScrubbingConfig(r),
     auditRetentionDays: r.integer("auditRetentionDays", { min: 1, max: 3650, unit: "days", default: 365 }),
     auditBreakGlassRoleArn: r.string("auditBreakGlassRoleArn", { pattern: IAM_ROLE_ARN, allowed: "must be an IAM role ARN, e.g. arn:aws:iam::123456789012:role/audit-break-glass" }),
     storageClassName: r.string("storageClassName", { default: "gp3", pattern: DNS_LABEL, allowed: "must be a StorageClass name" }),
@@ -341,5 +346,5 @@ export const PLAIN_KEYS = [
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",
   "privateHostedZoneId",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",
-  "auditRetentionDays", "auditBreakGlassRoleArn", "storageClassName", "collectorImageRepository",
+  "auditRetentionDays", "auditBreakGlassRoleArn", "storageClassName", "collectorImageRepository", "scrubbing",
 ] as const;

@@ -43,7 +43,7 @@ describe("otelcol-tracing validate", () => {
     expect(() => validate(`sampler-${orderPercent}.yaml`, text)).not.toThrow();
   });
   it("rejects a broken statement (the check is real)", () => {
-    const broken = renderCollectorGateway(gatewayOptions()).replace("delete_matching_keys(", "delete_matching_keyz(");
-    expect(() => validate("broken.yaml", broken)).toThrow(/delete_matching_keyz/);
+    const broken = renderCollectorGateway(gatewayOptions()).replace("keep_keys(", "keep_keyz(");
+    expect(() => validate("broken.yaml", broken)).toThrow(/keep_keyz/);
   });
 });

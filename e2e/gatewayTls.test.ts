@@ -14,8 +14,9 @@ import { exportSpans, grpcExporter, GrpcIdentity, postOtlpJson, SpanFactory, suc
 
 const state = attachStack();
 const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
-const run = randomUUID().replace(/-/g, "").slice(0, 16);
-const marker = (variant: string) => `TLS-${run}-${variant}`;
+// One valid order id per variant: the gateway deletes order.id values that do not match the format (R12).
+const orderIds = new Map<string, string>();
+const marker = (variant: string) => orderIds.get(variant) ?? (orderIds.set(variant, `ORD-${randomUUID()}`), orderIds.get(variant) as string);
 
 async function grpcAttempt(variant: string, identity: GrpcIdentity): Promise<boolean> {
   const spans = new SpanFactory("shop-api").build([{ attributes: { "order.id": marker(variant) }, spans: 1 }]);

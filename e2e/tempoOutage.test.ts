@@ -4,13 +4,13 @@
  * sending queues and retries must deliver every span (zero lost): each span
  * id sent is found in Tempo.
  */
-import { randomUUID } from "crypto";
 import { progress } from "./harness/log";
 import { exportSpans, grpcExporter, SpanFactory, succeeded } from "./harness/otlpLoad";
 import { attachStack } from "./harness/stack";
 import { sleep, waitFor } from "./harness/supervisor";
 import { TempoClient } from "./harness/tempoClient";
 import { restartTempo, stopTempo } from "./harness/tempoStandIn";
+import { newOrderId, runMarker } from "./harness/traffic";
 
 const state = attachStack();
 const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
@@ -23,7 +23,8 @@ const SPANS_PER_TRACE = 3;
 
 describe("Tempo outage", () => {
   it("loses no span when Tempo is down for 60 s under steady load", async () => {
-    const run = `outage-${randomUUID()}`;
+    // Kept through scrubbing (R12): a valid order id and the allow-listed marker query parameter.
+    const run = runMarker("outage");
     const factory = new SpanFactory("shop-api");
     const exporter = grpcExporter(state.gateway.grpcPort, state.pki.clients["shop-api"]);
     const sent = new Map<string, Set<string>>();
@@ -37,7 +38,7 @@ describe("Tempo outage", () => {
         // Steady rate: trace n is due at started + n / rate.
         const due = started + (n * 1000) / TRACES_PER_SECOND;
         if (due > Date.now()) await sleep(due - Date.now());
-        const spans = factory.build([{ attributes: { "order.id": `${run}-${n}`, "outage.run": run }, spans: SPANS_PER_TRACE }]);
+        const spans = factory.build([{ attributes: { "order.id": newOrderId(), "url.query": `marker=${run}` }, spans: SPANS_PER_TRACE }]);
         if (succeeded(await exportSpans(exporter, spans))) {
           for (const s of spans) {
             const ids = sent.get(s.spanContext().traceId) ?? new Set<string>();
@@ -77,7 +78,7 @@ describe("Tempo outage", () => {
     await waitFor(
       `all ${sentSpans} spans in Tempo`,
       async () => {
-        const hits = await tempo.search("orders", `{ span.outage.run = "${run}" }`, { limit: 5000, spss: SPANS_PER_TRACE * 2, sinceSeconds: 1800 });
+        const hits = await tempo.search("orders", `{ span.url.query = "marker=${run}" }`, { limit: 5000, spss: SPANS_PER_TRACE * 2, sinceSeconds: 1800 });
         found = hits.reduce((n, h) => n + h.matched, 0);
         return found >= sentSpans;
       },

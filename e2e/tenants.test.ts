@@ -5,19 +5,18 @@
  * both. A publish the broker nacks is an error span, and the error keeps the
  * trace.
  */
-import { randomUUID } from "crypto";
 import { progress } from "./harness/log";
 import { producer } from "./harness/orderTrace";
 import { attachStack } from "./harness/stack";
 import { StoredTrace, TempoClient } from "./harness/tempoClient";
-import { placeOrder, shopGet } from "./harness/traffic";
+import { placeOrder, shopGet, runMarker } from "./harness/traffic";
 import { waitFor } from "./harness/supervisor";
 
 const state = attachStack();
 const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
 
 describe("tenants (R9)", () => {
-  const marker = `tenantcheck${randomUUID().replace(/-/g, "")}`;
+  const marker = runMarker("tenantcheck");
   const query = `{ span.url.query =~ ".*marker=${marker}.*" }`;
   let orderTraceId: string;
   let platformTraceIds: string[];

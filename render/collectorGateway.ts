@@ -1,9 +1,11 @@
 /**
  * Configuration of the collector gateway tier (R3, R10, R12): OTLP over
- * mutual TLS from the applications -> memory_limiter -> personal-data
- * scrubbing -> semantic-convention normalisation -> health/readiness span
- * filter -> loadbalancing exporter keyed by trace id, over mutual TLS, to the
- * sampler tier. Pure: typed options in, YAML text out.
+ * mutual TLS from the applications -> memory_limiter -> semantic-convention
+ * normalisation (renames only, so the allow-list names current keys) ->
+ * health/readiness span filter -> span-link filter -> personal-data
+ * allow-list -> value scrubbing -> loadbalancing exporter keyed by trace id,
+ * over mutual TLS, to the sampler tier. Nothing leaves the process before
+ * scrubbing. Pure: typed options in, YAML text out.
  */
 import {
   escapeConfmap,
@@ -16,7 +18,7 @@ import {
   TlsFiles,
   TlsMinVersion,
 } from "./collectorCommon";
-import { ScrubbingOptions, scrubbingStatementGroups, StatementGroup } from "./scrubbing";
+import { ScrubbingOptions, scrubbingProcessors, StatementGroup } from "./scrubbing";
 import { semconvStatementGroups } from "./semconv";
 
 /** How the loadbalancing exporter finds sampler pods. */
@@ -41,7 +43,7 @@ export interface CollectorGatewayOptions {
   readonly healthEndpoint: string;
   /** memory_limiter settings; the container's GOMEMLIMIT must equal `limitMiB`. */
   readonly memory: MemoryLimits;
-  /** Header allow-lists and personal query parameters. @default the defaults of render/scrubbing.ts */
+  /** Per-stack additions to the scrubbing allow-lists and id formats (R12). @default none: the lists of render/attributeAllowList.ts */
   readonly scrubbing?: ScrubbingOptions;
   /** Paths whose server spans are dropped (probes and scrapes). @default HEALTH_PATHS */
   readonly healthPaths?: readonly string[];
@@ -56,9 +58,11 @@ export const PATH_ATTRIBUTES = ["url.path", "http.target", "http.route"] as cons
 export const GATEWAY_COMPONENTS = {
   receiver: "otlp",
   memoryLimiter: "memory_limiter",
-  scrub: "transform/scrub",
   semconv: "transform/semconv",
   dropHealth: "filter/health",
+  dropLinks: "filter/links",
+  allowList: "transform/allowlist",
+  scrub: "transform/scrub",
   exporter: "loadbalancing",
   health: "health_check",
 } as const;
@@ -66,13 +70,24 @@ export const GATEWAY_COMPONENTS = {
 function transformConfig(groups: StatementGroup[]): Record<string, unknown> {
   return {
     error_mode: "ignore",
-    trace_statements: groups.map((g) => ({ context: g.context, statements: g.statements.map(escapeConfmap) })),
+    trace_statements: groups.map((g) => ({
+      context: g.context,
+      ...(g.conditions ? { conditions: g.conditions.map(escapeConfmap) } : {}),
+      statements: g.statements.map(escapeConfmap),
+    })),
   };
 }
 
 export function healthSpanConditions(paths: readonly string[]): string[] {
   return PATH_ATTRIBUTES.flatMap((attribute) => paths.map((path) => `span.attributes[${JSON.stringify(attribute)}] == ${JSON.stringify(path)}`));
 }
+
+/**
+ * Span links carry attributes and a trace state that v0.148.0 cannot reach
+ * (no span-link OTTL context; `span.links` is replaced only by another link
+ * slice), so spans with links are dropped rather than stored unscrubbed (R12).
+ */
+export const SPAN_WITH_LINKS_CONDITION = "Len(span.links) > 0";
 
 export function renderCollectorGateway(options: CollectorGatewayOptions): string {
   const minVersion = options.tlsMinVersion ?? "1.3";
@@ -82,6 +97,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       ? { static: { hostnames: [...options.samplerResolver.static] } }
       : { dns: { hostname: options.samplerResolver.dns.hostname, port: String(options.samplerResolver.dns.port), interval: "5s", timeout: "1s" } };
   const c = GATEWAY_COMPONENTS;
+  const scrubbing = scrubbingProcessors(options.scrubbing);
 
   const config = {
     extensions: { [c.health]: healthCheckExtension(options.healthEndpoint, options.tls, minVersion) },
@@ -95,9 +111,11 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
     },
     processors: {
       [c.memoryLimiter]: memoryLimiterConfig(options.memory),
-      [c.scrub]: transformConfig(scrubbingStatementGroups(options.scrubbing)),
       [c.semconv]: transformConfig(semconvStatementGroups()),
       [c.dropHealth]: { error_mode: "ignore", trace_conditions: healthSpanConditions(options.healthPaths ?? HEALTH_PATHS) },
+      [c.dropLinks]: { error_mode: "ignore", trace_conditions: [SPAN_WITH_LINKS_CONDITION] },
+      [c.allowList]: transformConfig(scrubbing.allowList),
+      [c.scrub]: transformConfig(scrubbing.scrub),
     },
     exporters: {
       [c.exporter]: {
@@ -122,8 +140,8 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       pipelines: {
         traces: {
           receivers: [c.receiver],
-          // Scrubbing comes right after memory_limiter: no other component sees unscrubbed data (R12).
-          processors: [c.memoryLimiter, c.scrub, c.semconv, c.dropHealth],
+          // Renames and drops first (the allow-list then names only current keys); nothing leaves before scrubbing (R12).
+          processors: [c.memoryLimiter, c.semconv, c.dropHealth, c.dropLinks, c.allowList, c.scrub],
           exporters: [c.exporter],
         },
       },
@@ -133,7 +151,8 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
   return renderCollectorYaml(
     [
       "Collector gateway (R3, R10, R12): rendered by render/collectorGateway.ts; do not edit.",
-      "OTLP over mutual TLS -> memory_limiter -> scrub personal data -> normalise semconv -> drop health spans",
+      "OTLP over mutual TLS -> memory_limiter -> normalise semconv -> drop health spans and spans with links",
+      "-> keep allow-listed attributes -> check kept values (personal data, R12)",
       "-> loadbalancing by trace id (mutual TLS) to the sampler tier.",
     ],
     config,

@@ -1,194 +1,324 @@
 /**
- * Personal-data scrubbing at the gateway (R12): OTTL statements for the
- * transform processor, run right after memory_limiter so nothing downstream
- * (sampler, Tempo, Grafana) ever sees the data.
+ * Personal-data scrubbing at the gateway (R12), in two transform processors
+ * so a benchmark can toggle each:
  *
- * Order of preference (DESIGN.md): delete whole attributes (auth headers,
- * cookies, client IPs, user profile fields, SQL parameters), keep request and
- * response headers only from an allow-list, blank free-text messages
- * (exception and status messages), and only then rewrite values with a few
- * narrow patterns (e-mails, card numbers, phone numbers, personal query
- * parameters, SQL literals). Patterns are RE2 (Go) and written so they mean
- * the same in JavaScript, where tests evaluate them against a corpus.
+ * 1. `transform/allowlist`: `keep_keys` on resource, scope, span and span
+ *    event attributes with the allow-list of render/attributeAllowList.ts. A
+ *    literal key list is a hash set built once (pkg/ottl/ottlfuncs/
+ *    func_keep_keys.go at v0.148.0), so deleting costs one lookup per key and
+ *    no regex. The trace_state (free-form vendor text) is cleared.
+ * 2. `transform/scrub`: every kept value is checked by its kind: ids against
+ *    their formats, numbers against ranges, URLs rebuilt by structure (query
+ *    parameters from an allow-list, no userinfo, no fragment, the route
+ *    instead of the raw path), HTTP span names rebuilt as method + route, SQL
+ *    literals replaced, free text replaced whole, stack traces reduced to
+ *    frames, and the personal-data patterns of render/personalDataPatterns.ts
+ *    (one combined regex per value). Families of statements run only when
+ *    their attributes are present (group `conditions`).
  *
- * Every function used here exists in the v0.148.0 distribution (its validate
- * accepts the rendered files):
- * delete_key, delete_matching_keys, replace_all_patterns, replace_pattern, set.
+ * Span links cannot be reached: v0.148.0 has no span-link OTTL context and
+ * `span.links` can only be replaced by another link slice, so the gateway
+ * drops spans that carry links (render/collectorGateway.ts, filter/links).
+ *
+ * Every function used exists in v0.148.0 (the binary's validate accepts the
+ * rendered file): keep_keys, delete_key, set, replace_pattern,
+ * replace_all_patterns, Concat, IsMatch, IsString, IsList, IsInt, IsBool.
  */
 import { ottlString as q } from "./collectorCommon";
+import {
+  AllowList,
+  AttributeKind,
+  EVENT_ATTRIBUTES,
+  EVENT_NAMES,
+  ID_FORMATS,
+  QUERY_PARAMETERS,
+  REQUEST_HEADERS,
+  RESOURCE_ATTRIBUTES,
+  RESPONSE_HEADERS,
+  SCOPE_ATTRIBUTES,
+  SPAN_ATTRIBUTES,
+} from "./attributeAllowList";
+import {
+  HTTP_METHOD,
+  ID_PATTERN,
+  INFRA_PATTERN,
+  NAME_GUARD,
+  NAME_IN_SPAN_NAME,
+  PATTERN_REPLACEMENT,
+  REDACTED,
+  SAFE_HEADER_LIST,
+  safeQuery,
+  SQL_LITERALS,
+  SQL_NUMBER_GUARD,
+  STACKTRACE,
+  STRICT_PATTERN,
+  SUSPECT,
+  TOKEN_SHAPE,
+  URL_PATTERN,
+  VERSION_SHAPE,
+} from "./personalDataPatterns";
 
-export const REDACTED = "[redacted]";
+export { REDACTED } from "./personalDataPatterns";
 
-/** Request headers kept as http.request.header.* attributes; every other request header attribute is deleted. */
-export const DEFAULT_REQUEST_HEADER_ALLOW_LIST = ["accept", "content-length", "content-type", "x-correlation-id", "x-request-id"] as const;
-/** Response headers kept as http.response.header.* attributes. */
-export const DEFAULT_RESPONSE_HEADER_ALLOW_LIST = ["content-length", "content-type"] as const;
-
-/** Query parameters whose values are personal or secret; their values are replaced in url.query, url.full, http.target and http.url. */
-export const DEFAULT_PERSONAL_QUERY_PARAMETERS = [
-  "email", "e-mail", "mail", "phone", "tel", "telephone", "mobile", "msisdn",
-  "name", "first_name", "firstname", "last_name", "lastname", "middle_name", "full_name", "fullname", "surname", "patronymic",
-  "user", "username", "login", "address", "street", "city", "zip", "zipcode", "postcode", "postal_code",
-  "birthdate", "birth_date", "dob", "passport", "ssn", "inn", "snils",
-  "card", "card_number", "cardnumber", "pan", "cvv", "cvc", "iban", "account",
-  "token", "access_token", "id_token", "refresh_token", "api_key", "apikey", "key", "password", "pass", "pwd", "secret",
-  "session", "sessionid", "sid", "code", "auth", "signature", "sig", "ip",
-] as const;
-
-/** Value patterns (RE2 syntax, JavaScript-compatible) and what replaces a match. Applied in this order. */
-export const VALUE_PATTERNS = {
-  email: { pattern: "[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", replacement: "[email]" },
-  // 13 to 19 digits, optionally grouped by single spaces or dashes (PAN formats).
-  card: { pattern: "\\b\\d(?:[ -]?\\d){12,18}\\b", replacement: "[card]" },
-  // Russian numbers: +7 or a leading 8, then 3-3-2-2 digits with optional brackets, spaces or dashes.
-  phoneRu: { pattern: "(?:\\+7|\\b8)[\\s(-]*\\d{3}[\\s)-]*\\d{3}[\\s-]?\\d{2}[\\s-]?\\d{2}\\b", replacement: "[phone]" },
-  // Any other international number: + and 7 to 15 digits with common separators.
-  phoneIntl: { pattern: "\\+\\d(?:[\\s().-]{0,2}\\d){6,14}", replacement: "[phone]" },
-} as const;
-
-/** Attribute keys deleted wherever they appear (substring match, case-insensitive): credentials and session material. */
-export const SECRET_KEY_PATTERN =
-  "(?i)(password|passwd|secret|token|api[-_.]?key|credential|cookie|authorization|session[-_.]?id|private[-_.]?key)";
-/** Keys that identify the end user or their device. */
-export const PERSONAL_KEY_PATTERN =
-  "^(client\\.|source\\.|enduser\\.|geo\\.|http\\.client_ip$|net\\.peer\\.ip$|user\\.(email|name|full_name|hash|roles)$|user_agent\\.original$|http\\.user_agent$|process\\.(command_line|command_args|owner)$|messaging\\.url$|messaging\\.(message\\.)?(body|payload)$|db\\.query\\.parameter\\.|db\\.user$)";
-/** On SERVER spans the peer is the caller: its address and host name identify the client. */
-export const SERVER_PEER_KEY_PATTERN = "^(network\\.peer\\.|net\\.sock\\.peer\\.|net\\.peer\\.)";
-/** Personal query parameters: group 1 keeps the separator, group 2 the parameter name. */
-export function queryParameterPattern(names: readonly string[]): string {
-  const alternatives = names.map(escapeRegex).join("|");
-  return `(?i)(^|[?&;])(${alternatives})=[^&#;]*`;
-}
-export const QUERY_PARAMETER_REPLACEMENT = `\${1}\${2}=${REDACTED}`;
-/** user:password@ in URLs. */
-export const URL_USERINFO = { pattern: "//[^/?#@\\s]+@", replacement: `//${REDACTED}@` } as const;
-/** SQL string literals ('…' with '' escapes) and numeric literals (not $1 placeholders, not inside identifiers). */
-export const SQL_STRING_LITERAL = { pattern: "'(?:[^']|'')*'", replacement: "?" } as const;
-export const SQL_NUMERIC_LITERAL = { pattern: "(^|[^\\w$:.])\\d+(?:\\.\\d+)?", replacement: "${1}?" } as const;
-/** The first line of a stack trace carries the exception message: keep its type, drop the message. */
-export const STACKTRACE_MESSAGE = { pattern: "^([^:\\n]*):[^\\n]*", replacement: `\${1}: ${REDACTED}` } as const;
-
-/** Attributes the instrumentation contract defines as opaque, non-personal ids; parked during value rewriting. */
-export const EXEMPT_FROM_VALUE_PATTERNS = ["order.id", "user.id"] as const;
-
+/** Per-stack additions to the allow-lists (tracing:scrubbing); nothing can be removed. */
 export interface ScrubbingOptions {
-  /** Request headers kept (lowercase). @default DEFAULT_REQUEST_HEADER_ALLOW_LIST */
-  readonly requestHeaderAllowList?: readonly string[];
-  /** Response headers kept (lowercase). @default DEFAULT_RESPONSE_HEADER_ALLOW_LIST */
-  readonly responseHeaderAllowList?: readonly string[];
-  /** Query parameter names whose values are redacted. @default DEFAULT_PERSONAL_QUERY_PARAMETERS */
-  readonly personalQueryParameters?: readonly string[];
+  /** Span attribute keys added (checked as `name` values). @default none */
+  readonly spanAttributes?: readonly string[];
+  /** Span event attribute keys added. @default none */
+  readonly eventAttributes?: readonly string[];
+  /** Resource attribute keys added. @default none */
+  readonly resourceAttributes?: readonly string[];
+  /** Instrumentation scope attribute keys added. @default none */
+  readonly scopeAttributes?: readonly string[];
+  /** Request headers added (lowercase). @default none (REQUEST_HEADERS are always kept) */
+  readonly requestHeaders?: readonly string[];
+  /** Response headers added (lowercase). @default none (RESPONSE_HEADERS are always kept) */
+  readonly responseHeaders?: readonly string[];
+  /** Query parameters added. @default none (QUERY_PARAMETERS are always kept) */
+  readonly queryParameters?: readonly string[];
+  /** Span event names added. @default none (EVENT_NAMES are always kept) */
+  readonly eventNames?: readonly string[];
+  /** Format of order.id (RE2, anchored). @default ID_FORMATS.orderId */
+  readonly orderIdPattern?: string;
+  /** Format of user.id (RE2, anchored). @default ID_FORMATS.userId */
+  readonly userIdPattern?: string;
 }
+
+export type OttlContext = "resource" | "scope" | "span" | "spanevent";
 
 /** One transform-processor statement group. */
 export interface StatementGroup {
-  readonly context: "resource" | "span" | "spanevent";
+  readonly context: OttlContext;
+  /** The group runs only where one of these holds. @default always */
+  readonly conditions?: string[];
   readonly statements: string[];
 }
 
-const URL_ATTRIBUTES = ["url.query", "url.full", "http.target", "http.url"] as const;
-const FULL_URL_ATTRIBUTES = ["url.full", "http.url"] as const;
-const SQL_ATTRIBUTES = ["db.query.text", "db.statement"] as const;
-const KEEP_PREFIX = "tracing.keep.";
-const PARK_PREFIX = "tracing.exempt.";
+/** The effective allow-lists of one stack: defaults plus its additions. */
+export interface EffectiveAllowLists {
+  readonly resource: AllowList;
+  readonly scope: AllowList;
+  readonly span: AllowList;
+  readonly spanevent: AllowList;
+  readonly queryParameters: readonly string[];
+  readonly eventNames: readonly string[];
+  readonly idFormats: { readonly orderId: string; readonly userId: string };
+}
+
+const asNames = (keys: readonly string[] | undefined): AllowList => Object.fromEntries((keys ?? []).map((k) => [k, "name" as const]));
+
+export function effectiveAllowLists(options: ScrubbingOptions = {}): EffectiveAllowLists {
+  const headers = (direction: "request" | "response", names: readonly string[]): AllowList =>
+    Object.fromEntries(names.map((n) => [`http.${direction}.header.${n}`, "header" as const]));
+  return {
+    resource: { ...asNames(options.resourceAttributes), ...RESOURCE_ATTRIBUTES },
+    scope: { ...asNames(options.scopeAttributes), ...SCOPE_ATTRIBUTES },
+    span: {
+      ...asNames(options.spanAttributes),
+      ...headers("request", [...REQUEST_HEADERS, ...(options.requestHeaders ?? [])]),
+      ...headers("response", [...RESPONSE_HEADERS, ...(options.responseHeaders ?? [])]),
+      ...SPAN_ATTRIBUTES,
+    },
+    spanevent: { ...asNames(options.eventAttributes), ...EVENT_ATTRIBUTES },
+    queryParameters: [...new Set([...QUERY_PARAMETERS, ...(options.queryParameters ?? [])])],
+    eventNames: [...new Set([...EVENT_NAMES, ...(options.eventNames ?? [])])],
+    idFormats: { orderId: options.orderIdPattern ?? ID_FORMATS.orderId, userId: options.userIdPattern ?? ID_FORMATS.userId },
+  };
+}
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-const attr = (ctx: string, key: string) => `${ctx}.attributes[${q(key)}]`;
+const attr = (ctx: OttlContext, key: string) => `${ctx}.attributes[${q(key)}]`;
 
-function valuePatternStatements(ctx: "resource" | "span" | "spanevent"): string[] {
-  return Object.values(VALUE_PATTERNS).map(
-    (p) => `replace_all_patterns(${ctx}.attributes, "value", ${q(p.pattern)}, ${q(p.replacement)})`,
-  );
+/** Attribute families and their anchor attribute. */
+const FAMILIES = [
+  { anchor: "http.request.method", members: (k: string) => k.startsWith("http.") || k.startsWith("url.") },
+  { anchor: "db.system.name", members: (k: string) => k.startsWith("db.") },
+  { anchor: "messaging.system", members: (k: string) => k.startsWith("messaging.") },
+] as const;
+const without = (list: AllowList, drop: (k: string) => boolean): AllowList => Object.fromEntries(Object.entries(list).filter(([k]) => !drop(k)));
+
+/** Statements of the allow-list processor. */
+export function allowListStatementGroups(lists: EffectiveAllowLists): StatementGroup[] {
+  const keep = (ctx: OttlContext, list: AllowList): string => `keep_keys(${ctx}.attributes, [${Object.keys(list).sort().map(q).join(", ")}])`;
+  return [
+    { context: "resource", statements: [keep("resource", lists.resource)] },
+    { context: "scope", statements: [keep("scope", lists.scope)] },
+    {
+      context: "span",
+      statements: [
+        keep("span", lists.span),
+        // A family's attributes stay only with its anchor (required by the semantic conventions), so the
+        // scrub processor's checks of a family run only on spans of that family.
+        ...FAMILIES.map((f) => `${keep("span", without(lists.span, f.members))} where ${attr("span", f.anchor)} == nil`),
+        // On SERVER spans the peer is the caller (the customer's address).
+        ...["network.peer.address", "network.peer.port"].map((k) => `delete_key(span.attributes, ${q(k)}) where span.kind == SPAN_KIND_SERVER`),
+        `set(span.trace_state, "") where span.trace_state != ""`,
+      ],
+    },
+    { context: "spanevent", statements: [keep("spanevent", lists.spanevent)] },
+  ];
 }
 
-/** Keeps only allow-listed header attributes: rename them aside, delete every header attribute, rename back. */
-function headerAllowListStatements(request: readonly string[], response: readonly string[]): string[] {
-  const keep = (direction: string, names: readonly string[]) =>
-    names.length === 0
-      ? []
-      : [
-          `replace_all_patterns(span.attributes, "key", ${q(`^(http\\.${direction}\\.header\\.(?:${names.map(escapeRegex).join("|")}))$`)}, ${q(`${KEEP_PREFIX}\${1}`)})`,
-        ];
+const NUMBER_RANGES: Partial<Record<AttributeKind, [number, number]>> = { statusCode: [100, 599], port: [0, 65535], count: [0, 2147483647] };
+
+function replace(target: string, p: { pattern: string; replacement: string }, guard = `${target} != nil`): string {
+  return `replace_pattern(${target}, ${q(p.pattern)}, ${q(p.replacement)}) where ${guard}`;
+}
+const isMatch = (target: string, pattern: string) => `IsMatch(${target}, ${q(pattern)})`;
+const patterns = (target: string, pattern: string) => replace(target, { pattern, replacement: PATTERN_REPLACEMENT });
+
+/** Keeps query parameters from the allow-list: strip the sentinel, mark kept pairs, drop unmarked pairs, tidy separators, unmark. */
+function queryStatements(target: string, names: readonly string[], start: "^" | "\\?"): string[] {
+  const mark = "\u00a7";
+  const sep = start === "^" ? "(^|[&;])" : "([?&;])";
+  const alternatives = names.map(escapeRegex).join("|");
   return [
-    ...keep("request", request),
-    ...keep("response", response),
-    `delete_matching_keys(span.attributes, ${q("^http\\.(request|response)\\.header\\.")})`,
-    `replace_all_patterns(span.attributes, "key", ${q(`^${escapeRegex(KEEP_PREFIX)}`)}, "")`,
+    replace(target, { pattern: mark, replacement: "" }),
+    replace(target, { pattern: `${sep}((?:${alternatives})=)`, replacement: `\${1}${mark}\${2}` }),
+    replace(target, { pattern: `${sep}[^${mark}&;][^&;]*`, replacement: "${1}" }),
+    replace(target, { pattern: "[&;]{2,}", replacement: "&" }),
+    replace(target, { pattern: start === "^" ? "^[&;]+|[&;]+$" : "\\?[&;]+|[?&;]+$", replacement: start === "^" ? "" : "?" }),
+    replace(target, { pattern: "[?]$", replacement: "" }),
+    replace(target, { pattern: mark, replacement: "" }),
+  ];
+}
+
+function sqlStatements(target: string, guard: (test: string) => string): string[] {
+  const { dollarQuoted, quoted, comment, number } = SQL_LITERALS;
+  return [
+    replace(target, dollarQuoted, guard(isMatch(target, "\\$"))),
+    replace(target, quoted, guard(isMatch(target, "'"))),
+    replace(target, comment, guard(isMatch(target, "--|/\\*"))),
+    replace(target, number, guard(isMatch(target, SQL_NUMBER_GUARD))),
   ];
 }
 
 /**
- * HTTP instrumentations record header values as string lists, which the value
- * patterns would skip: turn each kept header into its (JSON) string first.
+ * The checks of one kept attribute, by its kind (see AttributeKind): one
+ * statement group that runs only where the attribute is present (one lookup
+ * per span otherwise), with the slow patterns behind cheap guards.
  */
-function headerValuesAsStrings(request: readonly string[], response: readonly string[]): string[] {
-  const keys = [...request.map((n) => `http.request.header.${n}`), ...response.map((n) => `http.response.header.${n}`)];
-  return keys.map((key) => `set(${attr("span", key)}, String(${attr("span", key)})) where ${attr("span", key)} != nil`);
+export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, lists: EffectiveAllowLists): StatementGroup[] {
+  const a = attr(ctx, key);
+  const present = `${a} != nil`;
+  const group = (statements: string[], extra?: string): StatementGroup[] => [{ context: ctx, conditions: [extra ? `${present} and ${extra}` : present], statements }];
+  const del = (condition: string) => `delete_key(${ctx}.attributes, ${q(key)}) where ${condition}`;
+  const mustBeString = del(`not IsString(${a})`);
+  const suspect = isMatch(a, SUSPECT);
+  const guarded = (pattern: string, guard = suspect) => patterns(a, pattern).replace(/ where .*$/, ` where ${guard}`);
+  const range = NUMBER_RANGES[kind];
+  switch (kind) {
+    case "id":
+      return group([mustBeString, del(`not ${isMatch(a, key === "order.id" ? lists.idFormats.orderId : lists.idFormats.userId)}`)]);
+    case "method":
+      return group([`set(${a}, "_OTHER") where not ${isMatch(a, HTTP_METHOD)}`]);
+    case "token":
+      return group([mustBeString, del(`not ${isMatch(a, TOKEN_SHAPE)}`), guarded(STRICT_PATTERN)]);
+    case "version":
+      return group([mustBeString, del(`not ${isMatch(a, VERSION_SHAPE)}`)]);
+    case "statusCode":
+    case "port":
+    case "count":
+      return group([del(`not IsInt(${a}) or ${a} < ${range![0]} or ${a} > ${range![1]}`)]);
+    case "bool":
+      return group([del(`not IsBool(${a})`)]);
+    case "text":
+      return group([`set(${a}, ${q(REDACTED)})`]);
+    case "infra":
+      return group([mustBeString, guarded(INFRA_PATTERN)]);
+    case "opaque":
+      return group([mustBeString, guarded(ID_PATTERN)]);
+    case "name":
+    case "route":
+      return group([mustBeString, guarded(STRICT_PATTERN)]);
+    case "query":
+      // The anchored safe shape (every parameter allow-listed, short plain values) skips the filter in the common case.
+      return [
+        ...group([mustBeString]),
+        ...group([...queryStatements(a, lists.queryParameters, "^"), guarded(STRICT_PATTERN)], `not ${isMatch(a, safeQuery(lists.queryParameters.map(escapeRegex).join("|")))}`),
+      ];
+    case "url": {
+      const hasQuery = isMatch(a, "\\?");
+      return group([
+        mustBeString,
+        replace(a, { pattern: "#[\\s\\S]*$", replacement: "" }, isMatch(a, "#")),
+        replace(a, { pattern: "^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/?#]*@", replacement: "${1}" }, isMatch(a, "@")),
+        ...queryStatements(a, lists.queryParameters, "\\?").map((st) => st.replace(/ where .*$/, ` where ${hasQuery}`)),
+        guarded(URL_PATTERN),
+      ]);
+    }
+    case "sql":
+      // Literals first: a literal e-mail then no longer trips the guard of the slow patterns.
+      return group([mustBeString, ...sqlStatements(a, (g) => g), guarded(STRICT_PATTERN, isMatch(a, "[@%\\x{0400}-\\x{04FF}]|eyJ"))]);
+    case "stacktrace": {
+      const s = STACKTRACE;
+      return group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)]);
+    }
+    case "header":
+      // Lists keep their type: a list with any match is replaced whole. Plain id, MIME-type and number lists skip the patterns.
+      return group([
+        del(`not IsString(${a}) and not IsList(${a})`),
+        `set(${a}, [${q(REDACTED)}]) where IsList(${a}) and not ${isMatch(a, SAFE_HEADER_LIST)} and ${suspect} and ${isMatch(a, ID_PATTERN)}`,
+        replace(a, { pattern: ID_PATTERN, replacement: PATTERN_REPLACEMENT }, `IsString(${a}) and ${suspect}`),
+      ]);
+    case "path": {
+      // The route template replaces the raw path with its ids and tokens, where the instrumentation knows it;
+      // without one, a server span keeps only the first segment (the rest may name the customer).
+      const route = attr(ctx, "http.route");
+      return group([
+        mustBeString,
+        `set(${a}, ${route}) where ${route} != nil`,
+        replace(a, { pattern: "^(/[^/?#]*)/.+$", replacement: `\${1}/${REDACTED}` }, `${route} == nil and span.kind == SPAN_KIND_SERVER`),
+        guarded(STRICT_PATTERN, `${route} == nil and ${suspect}`),
+      ]);
+    }
+  }
 }
 
-/**
- * replace_all_patterns rewrites only top-level string values, so wrapping an
- * exempt id in a map shields it; it is restored right after.
- */
-function parkExempt(): string[] {
-  return EXEMPT_FROM_VALUE_PATTERNS.map(
-    (key) => `set(${attr("span", PARK_PREFIX + key)}, {"v": ${attr("span", key)}}) where ${attr("span", key)} != nil`,
-  );
-}
-function restoreExempt(): string[] {
-  return EXEMPT_FROM_VALUE_PATTERNS.flatMap((key) => [
-    `set(${attr("span", key)}, ${attr("span", PARK_PREFIX + key)}["v"]) where ${attr("span", PARK_PREFIX + key)} != nil`,
-    `delete_key(span.attributes, ${q(PARK_PREFIX + key)})`,
-  ]);
-}
-
-/** The scrubbing statement groups, in execution order. */
-export function scrubbingStatementGroups(options: ScrubbingOptions = {}): StatementGroup[] {
-  const requestHeaders = options.requestHeaderAllowList ?? DEFAULT_REQUEST_HEADER_ALLOW_LIST;
-  const responseHeaders = options.responseHeaderAllowList ?? DEFAULT_RESPONSE_HEADER_ALLOW_LIST;
-  const queryPattern = queryParameterPattern(options.personalQueryParameters ?? DEFAULT_PERSONAL_QUERY_PARAMETERS);
-
-  const deletions = (ctx: string) => [
-    `delete_matching_keys(${ctx}.attributes, ${q(SECRET_KEY_PATTERN)})`,
-    `delete_matching_keys(${ctx}.attributes, ${q(PERSONAL_KEY_PATTERN)})`,
-  ];
-
-  const resource: string[] = [...deletions("resource"), ...valuePatternStatements("resource")];
-
-  const span: string[] = [
-    ...headerAllowListStatements(requestHeaders, responseHeaders),
-    ...headerValuesAsStrings(requestHeaders, responseHeaders),
-    ...deletions("span"),
-    `delete_matching_keys(span.attributes, ${q(SERVER_PEER_KEY_PATTERN)}) where span.kind == SPAN_KIND_SERVER`,
-    ...URL_ATTRIBUTES.map((key) => `replace_pattern(${attr("span", key)}, ${q(queryPattern)}, ${q(QUERY_PARAMETER_REPLACEMENT)})`),
-    ...FULL_URL_ATTRIBUTES.map((key) => `replace_pattern(${attr("span", key)}, ${q(URL_USERINFO.pattern)}, ${q(URL_USERINFO.replacement)})`),
-    ...SQL_ATTRIBUTES.flatMap((key) => [
-      `replace_pattern(${attr("span", key)}, ${q(SQL_STRING_LITERAL.pattern)}, ${q(SQL_STRING_LITERAL.replacement)})`,
-      `replace_pattern(${attr("span", key)}, ${q(SQL_NUMERIC_LITERAL.pattern)}, ${q(SQL_NUMERIC_LITERAL.replacement)})`,
-    ]),
-    `set(${attr("span", "exception.message")}, ${q(REDACTED)}) where ${attr("span", "exception.message")} != nil`,
-    `replace_pattern(${attr("span", "exception.stacktrace")}, ${q(STACKTRACE_MESSAGE.pattern)}, ${q(STACKTRACE_MESSAGE.replacement)})`,
-    `set(span.status.message, ${q(REDACTED)}) where span.status.message != ""`,
-    ...parkExempt(),
-    ...valuePatternStatements("span"),
-    ...restoreExempt(),
-    ...Object.values(VALUE_PATTERNS).map((p) => `replace_pattern(span.name, ${q(p.pattern)}, ${q(p.replacement)})`),
-  ];
-
-  const spanevent: string[] = [
-    ...deletions("spanevent"),
-    `set(${attr("spanevent", "exception.message")}, ${q(REDACTED)}) where ${attr("spanevent", "exception.message")} != nil`,
-    `replace_pattern(${attr("spanevent", "exception.stacktrace")}, ${q(STACKTRACE_MESSAGE.pattern)}, ${q(STACKTRACE_MESSAGE.replacement)})`,
-    ...valuePatternStatements("spanevent"),
-    ...Object.values(VALUE_PATTERNS).map((p) => `replace_pattern(spanevent.name, ${q(p.pattern)}, ${q(p.replacement)})`),
-  ];
-
+/** HTTP span names are rebuilt as method + route (or the method alone); other names are checked by patterns (and SQL rules on database spans). */
+function spanNameGroups(): StatementGroup[] {
+  const method = attr("span", "http.request.method");
+  const route = attr("span", "http.route");
+  const isDb = `${attr("span", "db.system.name")} != nil`;
   return [
-    { context: "resource", statements: resource },
-    { context: "span", statements: span },
-    { context: "spanevent", statements: spanevent },
+    { context: "span", conditions: [`${method} != nil`], statements: [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`] },
+    {
+      context: "span",
+      conditions: [`${method} == nil`],
+      statements: [
+        ...sqlStatements("span.name", (g) => `${isDb} and ${g}`),
+        patterns("span.name", STRICT_PATTERN).replace(/ where .*$/, ` where ${isMatch("span.name", SUSPECT)}`),
+        replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}\${1}` }, isMatch("span.name", NAME_GUARD)),
+      ],
+    },
+    { context: "span", conditions: [`span.status.message != ""`], statements: [`set(span.status.message, ${q(REDACTED)})`] },
   ];
+}
+
+/** Statements of the value-checking processor. */
+export function scrubStatementGroups(lists: EffectiveAllowLists): StatementGroup[] {
+  const eventNameCondition = lists.eventNames.map((n) => `spanevent.name != ${q(n)}`).join(" and ");
+  const checks = (ctx: OttlContext, list: AllowList) =>
+    Object.entries(list)
+      .sort(([a], [b]) => a.localeCompare(b))
+      // HTTP: the route before the path (the path takes the route's checked value).
+      .sort(([, a], [, b]) => Number(a === "path") - Number(b === "path"))
+      .flatMap(([k, kind]) => valueGroups(ctx, k, kind, lists));
+  return [
+    ...checks("resource", lists.resource),
+    ...checks("scope", lists.scope),
+    ...checks("span", lists.span),
+    ...spanNameGroups(),
+    { context: "spanevent", statements: [`set(spanevent.name, ${q(REDACTED)}) where ${eventNameCondition}`] },
+    ...checks("spanevent", lists.spanevent),
+  ];
+}
+
+/** Both processors' statement groups, for a stack's additions. */
+export function scrubbingProcessors(options: ScrubbingOptions = {}): { allowList: StatementGroup[]; scrub: StatementGroup[] } {
+  const lists = effectiveAllowLists(options);
+  return { allowList: allowListStatementGroups(lists), scrub: scrubStatementGroups(lists) };
 }

@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { memoryLimitsFor, TlsMinVersion } from "../../render/collectorCommon";
 import { renderCollectorGateway } from "../../render/collectorGateway";
+import { ScrubbingOptions } from "../../render/scrubbing";
 import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
 import { internalEndpoint } from "../internalEndpoint";
@@ -30,6 +31,8 @@ export interface CollectorGatewayArgs {
   readonly maxReplicas: number;
   /** Minimum TLS version. @default "1.3" */
   readonly tlsMinVersion?: TlsMinVersion;
+  /** Per-stack additions to the personal-data allow-lists and id formats (R12, tracing:scrubbing). @default none */
+  readonly scrubbing?: ScrubbingOptions;
   /** The sampler's headless Service name (the loadbalancing exporter resolves it). @default "collector-sampler" */
   readonly samplerService?: string;
   /** Container resources. @default 250m/1 CPU, 512/1024 MiB */
@@ -76,6 +79,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
             samplerServerName: samplerFqdn,
             healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
             memory,
+            scrubbing: args.scrubbing,
           }),
         },
       },

@@ -62,6 +62,7 @@ export class Collector extends pulumi.ComponentResource {
         replicas: cfg.replicas.gateway,
         maxReplicas: cfg.replicas.gatewayMax,
         tlsMinVersion: cfg.tls.minVersion,
+        scrubbing: cfg.scrubbing,
         samplerService: SAMPLER_WORKLOAD,
         exposure: cfg.network.exposeCollector
           ? { applicationCidrs: cfg.network.applicationCidrs, corporateCidrs: cfg.network.corporateCidrs }

@@ -41,6 +41,7 @@ export function deployedGatewayOptions(cfg: StackConfig<string>): CollectorGatew
     samplerServerName: sampler,
     healthEndpoint: POD(PORTS.healthCheck),
     memory: memoryLimitsFor(GATEWAY_MEMORY_LIMIT_MIB),
+    scrubbing: cfg.scrubbing,
   };
 }
 

@@ -33,6 +33,18 @@ export function plantedForms(): string[] {
   return [...forms];
 }
 
+/**
+ * A unique run marker that survives the gateway's scrubbing (R12) as the value
+ * of the allow-listed `marker` query parameter: letters only, since digit runs
+ * and digit-rich words are redacted as possible phone numbers or tokens.
+ */
+export function runMarker(prefix: string): string {
+  return `${prefix}${randomUUID().replace(/-/g, "").replace(/\d/g, (d) => "ghijklmnop"[Number(d)])}`;
+}
+
+/** A valid order id (docs/instrumentation.md format): the gateway deletes any other value of order.id. */
+export const newOrderId = () => `ORD-${randomUUID()}`;
+
 export interface PlacedOrder {
   readonly status: number;
   readonly orderId: string;

@@ -99,7 +99,7 @@ describe("gateway", () => {
 
   it("escapes $ for the Collector's variable expansion in statements (YAML text)", () => {
     const text = renderCollectorGateway(gatewayOptions());
-    expect(text).toContain('"$${1}$${2}=[redacted]"');
+    expect(text).toContain('"$${1}$${2}[redacted]"');
     expect(text).not.toMatch(/[^$]\$\{1\}/);
   });
 });

@@ -1,0 +1,50 @@
+/** tracing:scrubbing (R12): additions only, never personal keys or credential headers, safe id formats. */
+import { ConfigError } from "../../config/fields";
+import { parseStackConfig } from "../../config/stackConfig";
+import { readStackConfigFile } from "../../synth/stackFile";
+import { PROJECT_DIR } from "../support/synth";
+
+function parseWith(scrubbing: unknown) {
+  const { config } = readStackConfigFile(PROJECT_DIR, "dev");
+  const raw = new Map(Object.entries(config).filter(([k]) => k.startsWith("tracing:")).map(([k, v]) => [k.slice("tracing:".length), v]));
+  if (scrubbing !== undefined) raw.set("scrubbing", typeof scrubbing === "string" ? scrubbing : JSON.stringify(scrubbing));
+  return parseStackConfig("dev", { get: (k) => raw.get(k) }, (k) => `secret-${k}`);
+}
+function problems(scrubbing: unknown): string[] {
+  try {
+    parseWith(scrubbing);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error(`expected ${JSON.stringify(scrubbing)} to be rejected`);
+}
+
+describe("tracing:scrubbing", () => {
+  it("defaults to no additions", () => {
+    expect(parseWith(undefined).scrubbing).toEqual({});
+  });
+
+  it("accepts additions and id formats", () => {
+    const value = { spanAttributes: ["shop.cart.size"], requestHeaders: ["x-tenant"], queryParameters: ["warehouse"], eventNames: ["order.validated"], orderIdPattern: "^SO[0-9]{6}$" };
+    expect(parseWith(value).scrubbing).toEqual(value);
+  });
+
+  it.each([
+    [{ spanAttributes: ["customer.email"] }, /tracing:scrubbing.spanAttributes item "customer.email": names personal data/],
+    [{ resourceAttributes: ["owner.phone"] }, /owner.phone.*personal data/],
+    [{ queryParameters: ["first_name"] }, /first_name.*personal data/],
+    [{ requestHeaders: ["authorization"] }, /"authorization": carries credentials/],
+    [{ requestHeaders: ["X-Tenant"] }, /not a lowercase header name/],
+    [{ spanAttributes: ["Shop Cart"] }, /not a lowercase dotted attribute key/],
+    [{ spanAttributes: "shop.cart" }, /must be a list of strings/],
+    [{ removeDefaults: ["url.query"] }, /tracing:scrubbing.removeDefaults: unknown field/],
+    [{ orderIdPattern: "ORD-[0-9]+" }, /must be anchored/],
+    [{ userIdPattern: "^(?i)[a-z0-9._@+-]+$" }, /without flags/],
+    [{ userIdPattern: "^[a-z0-9._@+-]+$" }, /accepts personal data \(ivan.petrov@example.com/],
+    [{ orderIdPattern: "^[0-9]+$" }, /accepts personal data \(79123456789/],
+    [{ orderIdPattern: "^([$" }, /is not a regular expression/],
+  ])("rejects %j naming key, value and what is allowed", (value, message) => {
+    expect(problems(value).join("\n")).toMatch(message);
+  });
+});
