@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../config/load";
 import { platformFlows } from "../specs/flows";
 import { Application, APPLICATIONS, TENANTS } from "../specs/topology";
+import { tenantLimitsFromStack } from "../render/tempoLimits";
 import { PrivateNetwork } from "./network";
 import { Pki } from "./pki";
 import { Collector, CollectorEndpoints } from "./collector";
@@ -115,6 +116,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
         kmsKeyArn: traceStore.kmsKeyArn,
         retentionDays: cfg.retentionDays,
         tenantRetentionDays: cfg.tenantRetentionDays,
+        limits: tenantLimitsFromStack(cfg.tempoLimits),
         storageClassName: cfg.storageClassName,
       },
       child,
