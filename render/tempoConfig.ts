@@ -49,6 +49,8 @@ export interface TempoListen {
   readonly healthPort: number;
   /** Address Tempo's own gRPC clients dial to reach this process, e.g. 127.0.0.1. */
   readonly loopbackHost: string;
+  /** Address the HTTP, gRPC and internal servers bind. @default undefined (all interfaces: the pod's IP) */
+  readonly listenAddress?: string;
 }
 
 export interface TempoConfigOptions {
@@ -122,6 +124,7 @@ export function renderTempoConfig(opts: TempoConfigOptions): string {
     stream_over_http_enabled: true,
     usage_report: { reporting_enabled: false },
     server: {
+      ...(opts.listen.listenAddress ? { http_listen_address: opts.listen.listenAddress, grpc_listen_address: opts.listen.listenAddress } : {}),
       http_listen_port: opts.listen.httpPort,
       grpc_listen_port: opts.listen.grpcPort,
       tls_min_version: minVersion,
@@ -141,6 +144,7 @@ export function renderTempoConfig(opts: TempoConfigOptions): string {
     // Serves only /ready; TLS without client certificates so kubelet can probe it.
     internal_server: {
       enable: true,
+      ...(opts.listen.listenAddress ? { http_listen_address: opts.listen.listenAddress } : {}),
       http_listen_port: opts.listen.healthPort,
       grpc_listen_address: opts.listen.loopbackHost,
       tls_min_version: minVersion,

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { daysToHours, renderTempoConfig, renderTempoOverrides, TempoConfigOptions } from "../../render/tempoConfig";
 import { TempoTenantLimits } from "../../render/tempoLimits";
+import { ACCEPTED_TEMPO_KEYS, leafPaths } from "./tempoUpstream";
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -72,6 +73,15 @@ describe("Tempo configuration renderer", () => {
         tls_server_name: "tempo.ns.svc.cluster.local",
       });
     }
+  });
+
+  it("binds all interfaces (the pod IP) unless a listen address is given (e2e: loopback)", () => {
+    const c = render();
+    expect(c.server.http_listen_address).toBeUndefined();
+    expect(c.internal_server.http_listen_address).toBeUndefined();
+    const local = render({ listen: { ...base.listen, listenAddress: "127.0.0.1" } });
+    expect([local.server.http_listen_address, local.server.grpc_listen_address, local.internal_server.http_listen_address]).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+    expect(leafPaths(local).filter((p) => !ACCEPTED_TEMPO_KEYS.has(p))).toEqual([]);
   });
 
   it("serves /ready for probes on the internal server over TLS without client certificates", () => {

@@ -22,6 +22,8 @@ export const SOURCES = {
 export const MANIFEST_KEYS = [
   "target",
   "usage_report.reporting_enabled",
+  "server.http_listen_address",
+  "server.grpc_listen_address",
   "server.http_listen_port",
   "server.grpc_listen_port",
   "server.tls_min_version",
@@ -40,6 +42,7 @@ export const MANIFEST_KEYS = [
   "server.log_request_exclude_headers_list",
   "server.log_source_ips_enabled",
   "internal_server.enable",
+  "internal_server.http_listen_address",
   "internal_server.http_listen_port",
   "internal_server.grpc_listen_address",
   "internal_server.tls_min_version",
