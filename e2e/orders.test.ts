@@ -36,7 +36,14 @@ describe("order traces (R1, R2, R12)", () => {
   });
 
   it("sends every order to tenant orders, with order.id on its spans", async () => {
-    for (const o of orders) expect((await tempo.find("orders", { attribute: "order.id", equals: o.orderId })).map((h) => h.traceID)).toEqual([o.traceId]);
+    for (const o of orders) {
+      // Tempo's search sees a trace a few seconds after its trace-by-id lookup does: poll.
+      const found = await waitFor(`order ${o.orderId} by order.id`, async () => {
+        const hits = await tempo.find("orders", { attribute: "order.id", equals: o.orderId });
+        return hits.length > 0 ? hits.map((h) => h.traceID) : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 1000 });
+      expect(found).toEqual([o.traceId]);
+    }
   });
 
   itWithRealTempo('finds every order in tenant orders by TraceQL { span.order.id = "<id>" }, and not in platform', async () => {

@@ -30,6 +30,14 @@ import { TempoClient } from "./harness/tempoClient";
 import { request } from "./harness/tlsHttp";
 import { itWithRealTempo, realTempo } from "./harness/traceStore";
 
+/** Prometheus model.Duration text as Tempo prints it ("30d", "2w", "1w6d", "336h") in hours. */
+function promDurationHours(text: string): number {
+  const hours: Record<string, number> = { y: 365 * 24, w: 7 * 24, d: 24, h: 1, m: 1 / 60, s: 1 / 3600 };
+  const parts = [...String(text).matchAll(/(\d+)([ywdhms])/g)];
+  if (parts.length === 0 || parts.map((m) => m[0]).join("") !== text) throw new Error(`not a Prometheus duration: ${text}`);
+  return parts.reduce((sum, m) => sum + Number(m[1]) * hours[m[2]], 0);
+}
+
 const unclaimed = (paths: string[]) => paths.filter((p) => !DIFFERENCES.some((d) => d.tempoKeys?.some((re) => re.test(p))));
 const local = { httpPort: 1, grpcPort: 2, otlpGrpcPort: 3, healthPort: 4, tls: { certFile: "/e2e/t.crt", keyFile: "/e2e/t.key", caFile: "/e2e/ca.crt" }, dataDir: "/e2e/tempo", overridesFile: "/e2e/tempo/o.yaml" };
 
@@ -119,7 +127,8 @@ describe("real Tempo binary", () => {
       expect(runtime.ingestion.burst_size_bytes).toBe(cfg.tempoLimits.ingestionBurstMiB * 2 ** 20);
       expect(runtime.ingestion.max_traces_per_user).toBe(cfg.tempoLimits.maxTracesPerTenant);
       expect(runtime.global.max_bytes_per_trace).toBe(cfg.tempoLimits.maxTraceSizeMiB * 2 ** 20);
-      expect(runtime.compaction.block_retention).toBe(`${(cfg.tenantRetentionDays[tenant] ?? cfg.retentionDays) * 24}h`);
+      expect(promDurationHours(runtime.compaction.block_retention)).toBe((cfg.tenantRetentionDays[tenant] ?? cfg.retentionDays) * 24);
+      expect(promDurationHours(runtime.read.max_search_duration)).toBe(cfg.tempoLimits.maxSearchHours);
     }
     // The search API of the stack's Tempo is up too (used by every TraceQL check).
     expect(await realTempo(state).search("orders", "{ }", { limit: 1 })).toEqual(expect.any(Array));
