@@ -9,7 +9,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { configFiles } from "./configFiles";
-import { renderTempoConfig, renderTempoOverrides, TempoConfigOptions } from "../render/tempoConfig";
+import { renderTempoConfig, renderTempoOverrides, TempoConfigOptions, TempoOverridesOptions } from "../render/tempoConfig";
 import { TempoTenantLimits } from "../render/tempoLimits";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../specs/podSecurity";
 import { PORTS, serviceDnsNames, TENANTS, TLS_MOUNT, workloadLabels } from "../specs/topology";
@@ -65,14 +65,21 @@ export interface TempoArgs {
 
 /** The settings of the deployed tempo.yaml, resolved (the e2e tier renders the same options). */
 export interface DeployedTempoSettings {
+  /** Namespace (for the Service DNS name Tempo's own clients verify). */
   readonly namespace: string;
+  /** Minimum TLS version on every listener and client. */
   readonly tlsMinVersion: "1.2" | "1.3";
+  /** Trace bucket name (resolved). */
   readonly bucket: string;
+  /** AWS region of the bucket. */
   readonly region: string;
+  /** KMS key for SSE-KMS (resolved ARN). */
   readonly kmsKeyId: string;
+  /** Default block retention, in days. */
   readonly retentionDays: number;
+  /** Per-tenant limits for `overrides.defaults`. */
   readonly limits: TempoTenantLimits;
-  /** @default true */
+  /** Request audit log (R11). @default true */
   readonly auditRequestLog?: boolean;
 }
 
@@ -103,7 +110,7 @@ export function deployedTempoConfigOptions(s: DeployedTempoSettings): TempoConfi
 }
 
 /** Renderer options of the deployed tempo-overrides.yaml: an entry for every platform tenant. Pure. */
-export function deployedTempoOverridesOptions(s: Pick<TempoArgs, "retentionDays" | "tenantRetentionDays" | "limits">) {
+export function deployedTempoOverridesOptions(s: Pick<TempoArgs, "retentionDays" | "tenantRetentionDays" | "limits">): TempoOverridesOptions {
   return { tenants: Object.values(TENANTS), limits: s.limits, retentionDays: s.retentionDays, tenantRetentionDays: s.tenantRetentionDays ?? {} };
 }
 
