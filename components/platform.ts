@@ -8,6 +8,7 @@ import { PlatformConfig } from "../config/load";
 import { platformFlows } from "../specs/flows";
 import { Application, APPLICATIONS, TENANTS } from "../specs/topology";
 import { kubernetesProvider } from "./clusterAccess";
+import { tenantLimitsFromStack } from "../render/tempoLimits";
 import { PrivateNetwork } from "./network";
 import { Pki } from "./pki";
 import { Collector, CollectorEndpoints } from "./collector";
@@ -118,6 +119,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
         kmsKeyArn: traceStore.kmsKeyArn,
         retentionDays: cfg.retentionDays,
         tenantRetentionDays: cfg.tenantRetentionDays,
+        limits: tenantLimitsFromStack(cfg.tempoLimits),
         storageClassName: cfg.storageClassName,
       },
       child,

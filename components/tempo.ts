@@ -9,9 +9,10 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { configFiles } from "./configFiles";
-import { renderTempoConfig, renderTempoOverrides } from "../render/tempoConfig";
+import { renderTempoConfig, renderTempoOverrides, TempoConfigOptions, TempoOverridesOptions } from "../render/tempoConfig";
+import { TempoTenantLimits } from "../render/tempoLimits";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../specs/podSecurity";
-import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../specs/topology";
+import { PORTS, serviceDnsNames, TENANTS, TLS_MOUNT, workloadLabels } from "../specs/topology";
 import { TEMPO_IMAGE } from "../versions/tempo";
 
 /** Port of Tempo's internal server: HTTPS /ready for kubelet probes only (no client certificate, no other route). */
@@ -50,6 +51,8 @@ export interface TempoArgs {
   readonly retentionDays: number;
   /** Per-tenant block retention, in days (7..30). @default {} */
   readonly tenantRetentionDays?: Readonly<Record<string, number>>;
+  /** Per-tenant limits (rate, burst, live traces, trace size, search range), written into every tenant entry. */
+  readonly limits: TempoTenantLimits;
   /** StorageClass of the WAL volume. */
   readonly storageClassName: string;
   /** Size of the WAL volume. @default "20Gi" */
@@ -58,6 +61,57 @@ export interface TempoArgs {
   readonly resources?: TempoResources;
   /** Log every request with headers for the audit trail (R11). @default true */
   readonly auditRequestLog?: boolean;
+}
+
+/** The settings of the deployed tempo.yaml, resolved (the e2e tier renders the same options). */
+export interface DeployedTempoSettings {
+  /** Namespace (for the Service DNS name Tempo's own clients verify). */
+  readonly namespace: string;
+  /** Minimum TLS version on every listener and client. */
+  readonly tlsMinVersion: "1.2" | "1.3";
+  /** Trace bucket name (resolved). */
+  readonly bucket: string;
+  /** AWS region of the bucket. */
+  readonly region: string;
+  /** KMS key for SSE-KMS (resolved ARN). */
+  readonly kmsKeyId: string;
+  /** Default block retention, in days. */
+  readonly retentionDays: number;
+  /** Per-tenant limits for `overrides.defaults`. */
+  readonly limits: TempoTenantLimits;
+  /** Request audit log (R11). @default true */
+  readonly auditRequestLog?: boolean;
+}
+
+/** Renderer options of the deployed tempo.yaml: pod paths, Service ports, mounted certificates. Pure. */
+export function deployedTempoConfigOptions(s: DeployedTempoSettings): TempoConfigOptions {
+  return {
+    storage: { kind: "s3", bucket: s.bucket, region: s.region, endpoint: `s3.${s.region}.amazonaws.com`, kmsKeyId: s.kmsKeyId },
+    tls: {
+      certFile: TLS_MOUNT.cert,
+      keyFile: TLS_MOUNT.key,
+      caFile: TLS_MOUNT.ca,
+      serverName: serviceDnsNames("tempo", s.namespace).at(-1) as string,
+      minVersion: s.tlsMinVersion,
+    },
+    listen: {
+      httpPort: PORTS.tempoHttp,
+      grpcPort: PORTS.tempoGrpc,
+      otlpGrpcEndpoint: `0.0.0.0:${PORTS.otlpGrpc}`,
+      healthPort: TEMPO_HEALTH_PORT,
+      loopbackHost: "127.0.0.1",
+    },
+    dataDir: TEMPO_DATA_DIR,
+    retentionDays: s.retentionDays,
+    limits: s.limits,
+    overridesFile: `${TEMPO_CONFIG_DIR}/${TEMPO_OVERRIDES_FILE}`,
+    auditRequestLog: s.auditRequestLog ?? true,
+  };
+}
+
+/** Renderer options of the deployed tempo-overrides.yaml: an entry for every platform tenant. Pure. */
+export function deployedTempoOverridesOptions(s: Pick<TempoArgs, "retentionDays" | "tenantRetentionDays" | "limits">): TempoOverridesOptions {
+  return { tenants: Object.values(TENANTS), limits: s.limits, retentionDays: s.retentionDays, tenantRetentionDays: s.tenantRetentionDays ?? {} };
 }
 
 export class Tempo extends pulumi.ComponentResource {
@@ -77,23 +131,9 @@ export class Tempo extends pulumi.ComponentResource {
     const resources = args.resources ?? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
 
     const configText = pulumi.all([args.bucketName, args.kmsKeyArn]).apply(([bucket, kmsKeyId]) =>
-      renderTempoConfig({
-        storage: { kind: "s3", bucket, region: args.region, endpoint: `s3.${args.region}.amazonaws.com`, kmsKeyId },
-        tls: { certFile: TLS_MOUNT.cert, keyFile: TLS_MOUNT.key, caFile: TLS_MOUNT.ca, serverName: fqdn, minVersion: args.tlsMinVersion },
-        listen: {
-          httpPort: PORTS.tempoHttp,
-          grpcPort: PORTS.tempoGrpc,
-          otlpGrpcEndpoint: `0.0.0.0:${PORTS.otlpGrpc}`,
-          healthPort: TEMPO_HEALTH_PORT,
-          loopbackHost: "127.0.0.1",
-        },
-        dataDir: TEMPO_DATA_DIR,
-        retentionDays: args.retentionDays,
-        overridesFile: `${TEMPO_CONFIG_DIR}/${TEMPO_OVERRIDES_FILE}`,
-        auditRequestLog: args.auditRequestLog ?? true,
-      }),
+      renderTempoConfig(deployedTempoConfigOptions({ ...args, bucket, kmsKeyId })),
     );
-    const overridesText = renderTempoOverrides({ tenantRetentionDays: args.tenantRetentionDays ?? {} });
+    const overridesText = renderTempoOverrides(deployedTempoOverridesOptions(args));
 
     const config = configFiles(
       `${name}-config`,

@@ -4,6 +4,7 @@
  * The README's configuration reference documents the same keys; a test keeps
  * the two in step.
  */
+import { DEFAULT_TEMPO_LIMITS } from "../render/tempoLimits";
 import { cidrProblem } from "./cidr";
 import { ConfigError, FieldReader, RawConfig } from "./fields";
 import { parseScrubbingConfig } from "./scrubbingConfig";
@@ -65,6 +66,19 @@ export interface StackConfig<S> {
   /** Per-tenant block retention overrides in days (7..30). */
   readonly tenantRetentionDays: Readonly<Record<string, number>>;
   readonly archive: { readonly days: number; readonly storageClass: ArchiveStorageClass };
+  /** Tempo's per-tenant limits (the same for every tenant of the stack). */
+  readonly tempoLimits: {
+    /** MiB per second per tenant. */
+    readonly ingestionRateMiB: number;
+    /** MiB per tenant: at least the largest single push. */
+    readonly ingestionBurstMiB: number;
+    /** Live traces per tenant. */
+    readonly maxTracesPerTenant: number;
+    /** MiB per trace. */
+    readonly maxTraceSizeMiB: number;
+    /** Hours one search may cover. */
+    readonly maxSearchHours: number;
+  };
   readonly network: {
     readonly corporateCidrs: readonly string[];
     readonly applicationCidrs: readonly string[];
@@ -157,6 +171,19 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     days: r.integer("archiveDays", { min: 30, max: 3650, unit: "days", default: 365 }),
     storageClass: r.oneOf<ArchiveStorageClass>("archiveStorageClass", ["GLACIER", "DEEP_ARCHIVE"], "GLACIER"),
   };
+
+  // Sizing of these defaults: docs/storage.md, "Per-tenant limits".
+  const tempoLimits = {
+    ingestionRateMiB: r.integer("tempoIngestionRateMiB", { min: 1, max: 1024, unit: "MiB per second", default: DEFAULT_TEMPO_LIMITS.ingestionRateMiB }),
+    ingestionBurstMiB: r.integer("tempoIngestionBurstMiB", { min: 4, max: 4096, unit: "MiB", default: DEFAULT_TEMPO_LIMITS.ingestionBurstMiB }),
+    maxTracesPerTenant: r.integer("tempoMaxTracesPerTenant", { min: 1000, max: 10_000_000, unit: "live traces", default: DEFAULT_TEMPO_LIMITS.maxTracesPerTenant }),
+    maxTraceSizeMiB: r.integer("tempoMaxTraceSizeMiB", { min: 1, max: 100, unit: "MiB", default: DEFAULT_TEMPO_LIMITS.maxTraceSizeMiB }),
+    // Default: search as far back as blocks are kept.
+    maxSearchHours: r.integer("tempoMaxSearchHours", { min: 1, max: 720, unit: "hours", default: retentionDays * 24 }),
+  };
+  if (tempoLimits.ingestionBurstMiB < tempoLimits.ingestionRateMiB) {
+    r.problem(`tracing:tempoIngestionBurstMiB = ${tempoLimits.ingestionBurstMiB}: must be at least tracing:tempoIngestionRateMiB (${tempoLimits.ingestionRateMiB})`);
+  }
 
   const privateRange = (item: string) => cidrProblem(item, { requirePrivate: true });
   const anyRange = (item: string) => cidrProblem(item, { requirePrivate: false });
@@ -315,6 +342,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     retentionDays,
     tenantRetentionDays,
     archive,
+    tempoLimits,
     network,
     sampling,
     tls,
@@ -340,7 +368,8 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
 
 /** Every non-secret key the parser reads, for the README reference test. */
 export const PLAIN_KEYS = [
-  "namespace", "retentionDays", "tenantRetentionDays", "archiveDays", "archiveStorageClass", "corporateCidrs",
+  "namespace", "retentionDays", "tenantRetentionDays", "archiveDays", "archiveStorageClass", "tempoIngestionRateMiB",
+  "tempoIngestionBurstMiB", "tempoMaxTracesPerTenant", "tempoMaxTraceSizeMiB", "tempoMaxSearchHours", "corporateCidrs",
   "applicationCidrs", "applicationNamespaces", "idpEgressCidrs", "awsApiEgressCidrs", "deployerCidrs", "exposeCollector", "s3VpcEndpoint",
   "defaultSamplePercent", "orderSamplePercent", "slowTraceThresholdMs", "maxConsumerDelaySeconds", "tlsMinVersion",
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",

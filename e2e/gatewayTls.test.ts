@@ -9,11 +9,11 @@
 import { randomUUID } from "crypto";
 import { attachStack } from "./harness/stack";
 import { waitFor } from "./harness/supervisor";
-import { TempoClient } from "./harness/tempoClient";
+import { openTraceStore } from "./harness/traceStore";
 import { exportSpans, grpcExporter, GrpcIdentity, postOtlpJson, SpanFactory, succeeded } from "./harness/otlpLoad";
 
 const state = attachStack();
-const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
+const tempo = openTraceStore(state);
 // One valid order id per variant: the gateway deletes order.id values that do not match the format (R12).
 const orderIds = new Map<string, string>();
 const marker = (variant: string) => orderIds.get(variant) ?? (orderIds.set(variant, `ORD-${randomUUID()}`), orderIds.get(variant) as string);
@@ -28,7 +28,7 @@ async function grpcAttempt(variant: string, identity: GrpcIdentity): Promise<boo
   }
 }
 
-const stored = async (variant: string) => (await tempo.search("orders|platform", `{ span.order.id = "${marker(variant)}" }`)).length > 0;
+const stored = async (variant: string) => (await tempo.find("orders|platform", { attribute: "order.id", equals: marker(variant) })).length > 0;
 
 describe("gateway mutual TLS (R10)", () => {
   const refused = ["grpc-plaintext", "grpc-no-client-cert", "grpc-rogue-ca", "http-plaintext", "http-no-client-cert", "http-rogue-ca"];
@@ -68,7 +68,7 @@ describe("gateway mutual TLS (R10)", () => {
     const http = await postOtlpJson(`https://127.0.0.1:${state.gateway.httpPort}/v1/traces`, state.pki.clients["crm-api"], { "order.id": marker("http-ok") });
     expect(http.status).toBe(200);
     // Sent after the refused attempts: once these are stored, anything accepted earlier would be too.
-    await waitFor("the positive controls in Tempo", async () => (await stored("grpc-ok")) && (await stored("http-ok")), { timeoutMs: 90_000, intervalMs: 1000 });
+    await waitFor("the positive controls in the trace store", async () => (await stored("grpc-ok")) && (await stored("http-ok")), { timeoutMs: 90_000, intervalMs: 1000 });
     for (const variant of refused) expect({ variant, stored: await stored(variant) }).toEqual({ variant, stored: false });
   });
 });

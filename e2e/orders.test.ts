@@ -1,21 +1,24 @@
 /**
  * R1, R2, R12 on real traffic: orders placed at the Shop API travel Shop ->
  * CRM -> RabbitMQ -> MES -> PostgreSQL, through the gateway and samplers
- * running the rendered dev configs, into the Tempo stand-in. Every order's
- * trace must be found by order id in tenant `orders`, hold the three services
- * and the three risky hops with every R2 field, and contain none of the
- * personal data planted in the requests.
+ * running the rendered dev configs, into the trace store (real Tempo with
+ * TEMPO_BIN, else the capture store: what the samplers send). Every order's
+ * trace must arrive in tenant `orders` (and, in real Tempo, be found there by
+ * TraceQL on its order id), hold the three services and the three risky hops
+ * with every R2 field, and contain none of the personal data planted in the
+ * requests.
  */
 import { REDACTED } from "../render/scrubbing";
 import { attachStack } from "./harness/stack";
 import { consumer, dbSpans, isServer, orderFlowComplete, producer } from "./harness/orderTrace";
-import { StoredSpan, StoredTrace, TempoClient } from "./harness/tempoClient";
+import { StoredSpan, StoredTrace } from "./harness/tempoClient";
+import { itWithRealTempo, openTraceStore, realTempo } from "./harness/traceStore";
 import { mapLimit, PlacedOrder, placeOrder, plantedForms, PLANTED, shopGet, runMarker } from "./harness/traffic";
 import { progress } from "./harness/log";
 import { waitFor } from "./harness/supervisor";
 
 const state = attachStack();
-const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
+const tempo = openTraceStore(state);
 const ORDERS = 6;
 
 describe("order traces (R1, R2, R12)", () => {
@@ -24,7 +27,7 @@ describe("order traces (R1, R2, R12)", () => {
 
   beforeAll(async () => {
     orders = await mapLimit(Array.from({ length: ORDERS }), 3, () => placeOrder(state));
-    progress(`orders: placed ${orders.length}, waiting for their traces in Tempo`);
+    progress(`orders: placed ${orders.length}, waiting for their traces in the trace store (${tempo.mode})`);
     for (const o of orders) traces.set(o.orderId, await tempo.waitForTrace("orders", o.traceId, orderFlowComplete, 120_000));
   });
 
@@ -32,18 +35,31 @@ describe("order traces (R1, R2, R12)", () => {
     expect(orders.map((o) => o.status)).toEqual(orders.map(() => 201));
   });
 
-  it('finds every order in tenant orders by TraceQL { span.order.id = "<id>" }', async () => {
+  it("sends every order to tenant orders, with order.id on its spans", async () => {
     for (const o of orders) {
-      // Search sees a trace once the ingester has cut it to a block (after trace_idle_period): poll.
+      // Tempo's search sees a trace a few seconds after its trace-by-id lookup does: poll.
+      const found = await waitFor(`order ${o.orderId} by order.id`, async () => {
+        const hits = await tempo.find("orders", { attribute: "order.id", equals: o.orderId });
+        return hits.length > 0 ? hits.map((h) => h.traceID) : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 1000 });
+      expect(found).toEqual([o.traceId]);
+    }
+  });
+
+  itWithRealTempo('finds every order in tenant orders by TraceQL { span.order.id = "<id>" }, and not in platform', async () => {
+    const tempoApi = realTempo(state);
+    for (const o of orders) {
+      // Search sees a trace once the live-store has it (after max_trace_idle): poll.
       const found = await waitFor(
         `order ${o.orderId} in search`,
         async () => {
-          const hits = await tempo.search("orders", `{ span.order.id = "${o.orderId}" }`);
+          const hits = await tempoApi.search("orders", `{ span.order.id = "${o.orderId}" }`);
           return hits.length > 0 ? hits.map((h) => h.traceID) : undefined;
         },
         { timeoutMs: 60_000, intervalMs: 1000 },
       );
       expect(found).toEqual([o.traceId]);
+      expect(await tempoApi.search("platform", `{ span.order.id = "${o.orderId}" }`)).toEqual([]);
     }
   });
 
@@ -124,7 +140,7 @@ describe("order traces (R1, R2, R12)", () => {
     const hits = await waitFor(
       "the error trace in tenant platform",
       async () => {
-        const found = await tempo.search("platform", `{ span.url.query = "marker=${marker}" }`);
+        const found = await tempo.find("platform", { attribute: "url.query", equals: `marker=${marker}` });
         return found.length > 0 ? found : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 1000 },

@@ -9,11 +9,11 @@ import { progress } from "./harness/log";
 import { consumer, orderFlowComplete } from "./harness/orderTrace";
 import { attachStack } from "./harness/stack";
 import { sleep, waitFor } from "./harness/supervisor";
-import { TempoClient } from "./harness/tempoClient";
+import { openTraceStore } from "./harness/traceStore";
 import { mapLimit, placeOrder, shopGet, runMarker } from "./harness/traffic";
 
 const state = attachStack();
-const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
+const tempo = openTraceStore(state);
 
 /** Ordinary requests sent; each is its own trace. */
 const N = 400;
@@ -35,7 +35,7 @@ export function binomialBounds(n: number, p: number, sigmas = 4): { low: number;
 }
 
 // Each kind of request carries marker=<kind><run>: `marker` is an allow-listed query parameter and the value is letters only, so it survives scrubbing (R12).
-const count = async (tenant: string, kind: string, run: string) => (await tempo.search(tenant, `{ span.url.query =~ ".*marker=${kind}${run}.*" }`, { limit: 2000, sinceSeconds: 1800 })).length;
+const count = async (tenant: string, kind: string, run: string) => (await tempo.find(tenant, { attribute: "url.query", contains: `marker=${kind}${run}` }, { limit: 2000, sinceSeconds: 1800 })).length;
 
 describe("tail sampling (R7)", () => {
   const run = runMarker("");
@@ -56,8 +56,8 @@ describe("tail sampling (R7)", () => {
     expect((await slow).every((s) => s === 200)).toBe(true);
     orderTraceIds = orders.map((o) => o.traceId);
     progress("sampling: waiting for the always-kept traces");
-    await waitFor("all error traces in Tempo", async () => (await count("platform", "errorrun", run)) >= ERRORS, { timeoutMs: 120_000, intervalMs: 2000 });
-    await waitFor("all slow traces in Tempo", async () => (await count("platform", "slowrun", run)) >= SLOW, { timeoutMs: 60_000, intervalMs: 2000 });
+    await waitFor("all error traces in the trace store", async () => (await count("platform", "errorrun", run)) >= ERRORS, { timeoutMs: 120_000, intervalMs: 2000 });
+    await waitFor("all slow traces in the trace store", async () => (await count("platform", "slowrun", run)) >= SLOW, { timeoutMs: 60_000, intervalMs: 2000 });
   });
 
   it(`keeps ordinary traffic at defaultSamplePercent within the binomial 4-sigma bound (N=${N})`, async () => {

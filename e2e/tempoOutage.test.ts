@@ -1,19 +1,20 @@
 /**
- * Durability of the sampler -> Tempo hop: Tempo is stopped for 60 s under a
- * steady load of order traces, then restarted; the samplers' persistent
- * sending queues and retries must deliver every span (zero lost): each span
- * id sent is found in Tempo.
+ * Durability of the sampler -> Tempo hop: the trace store (real Tempo with
+ * TEMPO_BIN, else the capture store) is stopped for 60 s under a steady load
+ * of order traces, then restarted; the samplers' persistent sending queues
+ * and retries must deliver every span (zero lost): each span id sent is found
+ * in the store, in tenant orders.
  */
 import { progress } from "./harness/log";
 import { exportSpans, grpcExporter, SpanFactory, succeeded } from "./harness/otlpLoad";
-import { attachStack } from "./harness/stack";
+import { attachStack, restartTraceStore } from "./harness/stack";
 import { sleep, waitFor } from "./harness/supervisor";
-import { TempoClient } from "./harness/tempoClient";
-import { restartTempo, stopTempo } from "./harness/tempoStandIn";
+import { stopTraceStoreProcess } from "./harness/realTempo";
+import { openTraceStore } from "./harness/traceStore";
 import { newOrderId, runMarker } from "./harness/traffic";
 
 const state = attachStack();
-const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
+const tempo = openTraceStore(state);
 
 const OUTAGE_MS = 60_000;
 const LEAD_MS = 10_000;
@@ -21,8 +22,8 @@ const TAIL_MS = 10_000;
 const TRACES_PER_SECOND = 5;
 const SPANS_PER_TRACE = 3;
 
-describe("Tempo outage", () => {
-  it("loses no span when Tempo is down for 60 s under steady load", async () => {
+describe(`trace store outage (${tempo.mode})`, () => {
+  it("loses no span when the trace store is down for 60 s under steady load", async () => {
     // Kept through scrubbing (R12): a valid order id and the allow-listed marker query parameter.
     const run = runMarker("outage");
     const factory = new SpanFactory("shop-api");
@@ -55,30 +56,30 @@ describe("Tempo outage", () => {
     try {
       await sleep(LEAD_MS);
       const stoppedAt = Date.now();
-      expect(await stopTempo(state.runDir)).toBe(1);
-      progress(`outage: Tempo stopped; load continues for ${OUTAGE_MS / 1000} s`);
+      expect(await stopTraceStoreProcess(state.runDir)).toBe(1);
+      progress(`outage: trace store (${tempo.mode}) stopped; load continues for ${OUTAGE_MS / 1000} s`);
       await sleep(OUTAGE_MS - (Date.now() - stoppedAt));
     } finally {
-      // Whatever happened above, the rest of the run needs Tempo back.
-      await restartTempo(state.runDir, state.tempo.configFile, state.tempo.httpPort, state.pki.tester);
+      // Whatever happened above, the rest of the run needs the store back.
+      await restartTraceStore(state);
     }
-    progress("outage: Tempo restarted");
+    progress("outage: trace store restarted");
     await sleep(TAIL_MS);
     loadRunning = false;
     await load;
     await exporter.shutdown();
 
     const sentSpans = [...sent.values()].reduce((n, ids) => n + ids.size, 0);
-    progress(`outage: sent ${sentSpans} spans in ${sent.size} traces; waiting for all of them in Tempo`);
+    progress(`outage: sent ${sentSpans} spans in ${sent.size} traces; waiting for all of them in the trace store`);
     // The gateway accepted everything: the outage is behind the samplers.
     expect(failedExports).toBe(0);
     expect(sent.size).toBeGreaterThanOrEqual(((LEAD_MS + OUTAGE_MS + TAIL_MS) / 1000) * TRACES_PER_SECOND * 0.9);
 
     let found = 0;
     await waitFor(
-      `all ${sentSpans} spans in Tempo`,
+      `all ${sentSpans} spans in the trace store`,
       async () => {
-        const hits = await tempo.search("orders", `{ span.url.query = "marker=${run}" }`, { limit: 5000, spss: SPANS_PER_TRACE * 2, sinceSeconds: 1800 });
+        const hits = await tempo.find("orders", { attribute: "url.query", equals: `marker=${run}` }, { limit: 5000, spansPerTrace: SPANS_PER_TRACE * 2, sinceSeconds: 1800 });
         found = hits.reduce((n, h) => n + h.matched, 0);
         return found >= sentSpans;
       },

@@ -8,16 +8,17 @@
 import { progress } from "./harness/log";
 import { producer } from "./harness/orderTrace";
 import { attachStack } from "./harness/stack";
-import { StoredTrace, TempoClient } from "./harness/tempoClient";
+import { SpanMatch, StoredTrace } from "./harness/tempoClient";
+import { openTraceStore } from "./harness/traceStore";
 import { placeOrder, shopGet, runMarker } from "./harness/traffic";
 import { waitFor } from "./harness/supervisor";
 
 const state = attachStack();
-const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
+const tempo = openTraceStore(state);
 
 describe("tenants (R9)", () => {
   const marker = runMarker("tenantcheck");
-  const query = `{ span.url.query =~ ".*marker=${marker}.*" }`;
+  const query: SpanMatch = { attribute: "url.query", contains: `marker=${marker}` };
   let orderTraceId: string;
   let platformTraceIds: string[];
 
@@ -27,36 +28,36 @@ describe("tenants (R9)", () => {
     orderTraceId = order.traceId;
     // A non-order trace that is always kept (an error): tenant platform.
     expect(await shopGet(state, `/error?marker=${marker}`)).toBe(500);
-    progress("tenants: waiting for the order and the error trace in Tempo");
+    progress(`tenants: waiting for the order and the error trace in the trace store (${tempo.mode})`);
     platformTraceIds = await waitFor(
       "the error trace in tenant platform",
       async () => {
-        const hits = await tempo.search("platform", query);
+        const hits = await tempo.find("platform", query);
         return hits.length > 0 ? hits.map((h) => h.traceID) : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 1000 },
     );
-    await waitFor("the order trace in tenant orders", async () => (await tempo.search("orders", query)).length > 0, { timeoutMs: 90_000, intervalMs: 1000 });
+    await waitFor("the order trace in tenant orders", async () => (await tempo.find("orders", query)).length > 0, { timeoutMs: 90_000, intervalMs: 1000 });
   });
 
   it("tenant orders returns the order trace and no platform trace", async () => {
-    expect((await tempo.search("orders", query)).map((h) => h.traceID)).toEqual([orderTraceId]);
+    expect((await tempo.find("orders", query)).map((h) => h.traceID)).toEqual([orderTraceId]);
     for (const id of platformTraceIds) expect(await tempo.trace("orders", id)).toBeUndefined();
   });
 
   it("tenant platform returns the non-order trace only", async () => {
-    const hits = await tempo.search("platform", query);
+    const hits = await tempo.find("platform", query);
     expect(hits.map((h) => h.traceID)).toEqual(platformTraceIds);
     expect(platformTraceIds).not.toContain(orderTraceId);
   });
 
   it("orders|platform returns both", async () => {
-    const hits = await tempo.search("orders|platform", query);
+    const hits = await tempo.find("orders|platform", query);
     expect(new Set(hits.map((h) => h.traceID))).toEqual(new Set([orderTraceId, ...platformTraceIds]));
   });
 
   it("every span in tenant orders carries order.id (recent traces)", async () => {
-    const recent = await tempo.search("orders", "{ }", { limit: 40, sinceSeconds: 900 });
+    const recent = await tempo.find("orders", undefined, { limit: 40, sinceSeconds: 900 });
     expect(recent.length).toBeGreaterThan(0);
     for (const hit of recent) {
       const t = (await tempo.trace("orders", hit.traceID)) as StoredTrace;

@@ -5,6 +5,9 @@
  * local backend and loopback addresses in the real binary.
  */
 import { stringify } from "yaml";
+import { daysToHours, TempoTenantLimits, tenantLimitsBlock } from "./tempoLimits";
+
+export { daysToHours } from "./tempoLimits";
 
 /** Blocks live in S3, reached with the pod's IRSA credentials (no static keys). */
 export interface S3Storage {
@@ -46,6 +49,8 @@ export interface TempoListen {
   readonly healthPort: number;
   /** Address Tempo's own gRPC clients dial to reach this process, e.g. 127.0.0.1. */
   readonly loopbackHost: string;
+  /** Address the HTTP, gRPC and internal servers bind. @default undefined (all interfaces: the pod's IP) */
+  readonly listenAddress?: string;
 }
 
 export interface TempoConfigOptions {
@@ -56,6 +61,8 @@ export interface TempoConfigOptions {
   readonly dataDir: string;
   /** Default block retention (R6), in days. */
   readonly retentionDays: number;
+  /** Per-tenant limits; the defaults block and every tenant entry carry all of them. */
+  readonly limits: TempoTenantLimits;
   /** Absolute path of the per-tenant overrides file (renderTempoOverrides). */
   readonly overridesFile: string;
   /**
@@ -68,13 +75,6 @@ export interface TempoConfigOptions {
 
 /** Headers never written to the request log even with auditRequestLog. */
 export const REDACTED_REQUEST_HEADERS = ["Authorization", "Cookie", "X-Grafana-Id"] as const;
-
-const HOURS_PER_DAY = 24;
-
-/** A duration in Tempo's syntax for a number of days, e.g. 7 -> "168h". */
-export function daysToHours(days: number): string {
-  return `${days * HOURS_PER_DAY}h`;
-}
 
 function dskitTlsVersion(v: "1.2" | "1.3"): string {
   return v === "1.3" ? "VersionTLS13" : "VersionTLS12";
@@ -124,6 +124,7 @@ export function renderTempoConfig(opts: TempoConfigOptions): string {
     stream_over_http_enabled: true,
     usage_report: { reporting_enabled: false },
     server: {
+      ...(opts.listen.listenAddress ? { http_listen_address: opts.listen.listenAddress, grpc_listen_address: opts.listen.listenAddress } : {}),
       http_listen_port: opts.listen.httpPort,
       grpc_listen_port: opts.listen.grpcPort,
       tls_min_version: minVersion,
@@ -143,6 +144,7 @@ export function renderTempoConfig(opts: TempoConfigOptions): string {
     // Serves only /ready; TLS without client certificates so kubelet can probe it.
     internal_server: {
       enable: true,
+      ...(opts.listen.listenAddress ? { http_listen_address: opts.listen.listenAddress } : {}),
       http_listen_port: opts.listen.healthPort,
       grpc_listen_address: opts.listen.loopbackHost,
       tls_min_version: minVersion,
@@ -183,7 +185,7 @@ export function renderTempoConfig(opts: TempoConfigOptions): string {
     },
     storage: { trace: traceStorage(opts) },
     overrides: {
-      defaults: { compaction: { block_retention: retention } },
+      defaults: tenantLimitsBlock(opts.limits, opts.retentionDays),
       per_tenant_override_config: opts.overridesFile,
     },
   };
@@ -191,19 +193,26 @@ export function renderTempoConfig(opts: TempoConfigOptions): string {
 }
 
 export interface TempoOverridesOptions {
-  /** Per-tenant block retention in days (7..30); tenants not listed use the default. */
-  readonly tenantRetentionDays: Readonly<Record<string, number>>;
+  /** Every tenant that gets an entry (the platform's tenants plus any with its own retention). */
+  readonly tenants: readonly string[];
+  /** The same limits as the main config's defaults. */
+  readonly limits: TempoTenantLimits;
+  /** Default block retention in days, for tenants without their own. */
+  readonly retentionDays: number;
+  /** Per-tenant block retention in days (7..30). @default {} */
+  readonly tenantRetentionDays?: Readonly<Record<string, number>>;
 }
 
 /**
- * Renders the per-tenant overrides file (Tempo 3.x scoped format). Tenant
- * entries do not inherit from `defaults`, so each carries every setting the
- * main config's defaults set (only block retention here).
+ * Renders the per-tenant overrides file (Tempo 3.x scoped format). A tenant
+ * entry replaces the defaults, it is not merged with them (every field it
+ * omits is zero), so each entry is the complete limits block: the same one
+ * the main config's `overrides.defaults` holds, with the tenant's retention.
  */
 export function renderTempoOverrides(opts: TempoOverridesOptions): string {
+  const retention = opts.tenantRetentionDays ?? {};
+  const names = [...new Set([...opts.tenants, ...Object.keys(retention)])].sort();
   const tenants: Record<string, unknown> = {};
-  for (const tenant of Object.keys(opts.tenantRetentionDays).sort()) {
-    tenants[tenant] = { compaction: { block_retention: daysToHours(opts.tenantRetentionDays[tenant]) } };
-  }
-  return stringify({ overrides: tenants }, { lineWidth: 0 });
+  for (const tenant of names) tenants[tenant] = tenantLimitsBlock(opts.limits, retention[tenant] ?? opts.retentionDays);
+  return stringify({ overrides: tenants }, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Build the e2e binaries from source through the Go module proxy:
+# Build the e2e binary from source through the Go module proxy:
 #   .e2e/bin/otelcol-tracing  OpenTelemetry Collector distribution (ocb, collector/builder-config.yaml)
-#   .e2e/bin/tempo            Grafana Tempo (e2e/tempo-build, a main module linking tempo's cmd/tempo/app)
+# Tempo is never built here (it is AGPL-licensed and the project requires no
+# grafana module): the e2e tier runs the capture store, or a Tempo release
+# binary the user brings with TEMPO_BIN (docs/e2e.md).
 #
 # Built binaries are cached in
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/tracing-e2e/<component>-<version>-<hash>/
-# where <hash> covers the manifest / go.mod / go.sum / main.go, the ocb
-# version and the Go toolchain version. A cache hit only copies the binary.
+# where <hash> covers the manifest / go.sum, the ocb version and the Go
+# toolchain version. A cache hit only copies the binary.
 #
 # Environment:
 #   E2E_BUILD_FORCE=1        ignore the cache and rebuild
 #   E2E_BUILD_UPDATE_LOCK=1  re-resolve dependencies and rewrite the committed
-#                            go.sum files (collector/go.sum, e2e/tempo-build/go.sum).
+#                            collector/go.sum.
 #                            Needs GOSUMDB=off here because the reachable checksum
 #                            database lacks entries for some pinned versions; the
 #                            committed go.sum then pins the hashes.
-#   E2E_BUILD_ONLY=collector|tempo  build just one of the two
+#   E2E_BUILD_ONLY=collector  accepted for compatibility (the Collector is the only build)
 set -euo pipefail
 
 log() { printf '[e2e:build] %s\n' "$*"; }
@@ -28,7 +30,6 @@ cd "$ROOT"
 
 MANIFEST="collector/builder-config.yaml"
 COLLECTOR_LOCK="collector/go.sum"
-TEMPO_DIR="e2e/tempo-build"
 BIN_DIR="$ROOT/.e2e/bin"
 TOOLS_DIR="$ROOT/.e2e/tools"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/tracing-e2e"
@@ -133,52 +134,11 @@ build_collector() {
   log "collector $version: built in $(elapsed "$t"), cached at $cache"
 }
 
-# ----------------------------------------------------------------------- tempo
-build_tempo() {
-  [ -f "$TEMPO_DIR/go.mod" ] || die "$TEMPO_DIR/go.mod not found"
-  local version modver required
-  version="$(sed -n 's/^[[:space:]]*TEMPO_VERSION *= *"\([^"]*\)".*/\1/p' "$TEMPO_DIR/main.go" | head -n1)"
-  modver="$(sed -n 's/^[[:space:]]*TEMPO_MODULE_VERSION *= *"\([^"]*\)".*/\1/p' "$TEMPO_DIR/main.go" | head -n1)"
-  [ -n "$version" ] && [ -n "$modver" ] || die "could not read TEMPO_VERSION/TEMPO_MODULE_VERSION from $TEMPO_DIR/main.go"
-  required="$(cd "$TEMPO_DIR" && go list -m -f '{{.Version}}' github.com/grafana/tempo)" \
-    || die "go list could not resolve github.com/grafana/tempo in $TEMPO_DIR"
-  [ "$required" = "$modver" ] \
-    || die "$TEMPO_DIR/go.mod requires github.com/grafana/tempo $required but main.go says TEMPO_MODULE_VERSION=$modver"
-
-  local key cache
-  key="$(hash_of "$TEMPO_DIR/go.mod" "$TEMPO_DIR/go.sum" "$TEMPO_DIR/main.go" <(echo "go=$GO_VERSION"))"
-  cache="$CACHE_ROOT/tempo-$version-$key"
-  if [ "$FORCE" != 1 ] && [ -x "$cache/tempo" ]; then
-    install_binary "$cache/tempo" "$BIN_DIR/tempo"
-    log "tempo $version: cache hit ($cache)"
-    return
-  fi
-
-  local t=$(now)
-  log "tempo $version ($modver): cache miss, building (this takes several minutes)"
-  if [ "$UPDATE_LOCK" = 1 ]; then
-    (cd "$TEMPO_DIR" && go mod tidy) || die "go mod tidy failed in $TEMPO_DIR"
-    log "tempo: updated $TEMPO_DIR/go.mod and go.sum"
-  fi
-  mkdir -p "$cache.tmp"
-  # go build fetches exactly the modules it needs, verified against go.sum.
-  (cd "$TEMPO_DIR" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$cache.tmp/tempo" .) \
-    || die "go build of tempo failed (see output above)"
-  cp "$TEMPO_DIR/go.mod" "$cache.tmp/go.mod"
-  rm -rf "$cache"
-  mv "$cache.tmp" "$cache"
-  install_binary "$cache/tempo" "$BIN_DIR/tempo"
-  log "tempo $version: built in $(elapsed "$t"), cached at $cache"
-}
-
 case "$ONLY" in
-  "")        build_collector; build_tempo ;;
-  collector) build_collector ;;
-  tempo)     build_tempo ;;
-  *)         die "E2E_BUILD_ONLY must be 'collector' or 'tempo', got '$ONLY'" ;;
+  ""|collector) build_collector ;;
+  tempo) die "Tempo is not built by this project: bring a Tempo release binary and set TEMPO_BIN (docs/e2e.md)" ;;
+  *)     die "E2E_BUILD_ONLY must be 'collector', got '$ONLY'" ;;
 esac
 
 log "done in $(elapsed "$T_START"):"
-for b in "$BIN_DIR"/otelcol-tracing "$BIN_DIR"/tempo; do
-  [ -e "$b" ] && log "  ${b#$ROOT/}"
-done
+[ -e "$BIN_DIR/otelcol-tracing" ] && log "  ${BIN_DIR#"$ROOT"/}/otelcol-tracing"

@@ -10,6 +10,7 @@
 import { CollectorGatewayOptions } from "../../render/collectorGateway";
 import { CollectorSamplerOptions } from "../../render/collectorSampler";
 import { TlsFiles } from "../../render/collectorCommon";
+import { TempoConfigOptions } from "../../render/tempoConfig";
 
 export interface Difference {
   /** Stable id, also listed in the README e2e section. */
@@ -21,15 +22,9 @@ export interface Difference {
   readonly why: string;
   /** Collector config keys (dotted paths of the parsed YAML) this difference may change. */
   readonly collectorKeys?: readonly RegExp[];
+  /** tempo.yaml keys (dotted paths) this difference may change (only with TEMPO_BIN does a Tempo run). */
+  readonly tempoKeys?: readonly RegExp[];
 }
-
-/** The e2e Tempo stand-in: see e2e/tempoVersion.test.ts for the check that keeps this honest. */
-export const TEMPO_GAP = {
-  pinned: "versions/tempo.ts TEMPO_VERSION (3.x)",
-  built: "the newest Tempo the Go module proxy serves: main of 2025-05-29, version 2.8.0-rc.0+87c2dc380cec",
-  reason:
-    "the module proxy refuses github.com/grafana/tempo v2+/v3 tags (the module path has no /vN suffix) and serves no commit after 2025-05-29, so no 3.x source is obtainable here",
-} as const;
 
 export const DIFFERENCES: readonly Difference[] = [
   {
@@ -54,6 +49,7 @@ export const DIFFERENCES: readonly Difference[] = [
     e2e: "a fresh test PKI per run generated with openssl in the run directory: same key type and DNS names, plus localhost and 127.0.0.1",
     why: "the stack's certificates exist only in Kubernetes Secrets",
     collectorKeys: [/\.tls\.(cert_file|key_file|ca_file|client_ca_file)$/],
+    tempoKeys: [/\.(cert_file|key_file|client_ca_file)$/, /\.grpc_client_config\.tls_(cert|key|ca)_path$/],
   },
   {
     id: "sampler-resolver",
@@ -95,11 +91,41 @@ export const DIFFERENCES: readonly Difference[] = [
     why: "one host; two samplers exercise trace-id routing",
   },
   {
-    id: "tempo-stand-in",
+    id: "trace-store",
     what: "Trace store",
-    deployed: "Tempo 3.x (versions/tempo.ts), monolithic, rendered by render/tempoConfig.ts, S3 backend",
-    e2e: "the pre-3.0 Tempo build (2.8.0-rc.0+87c2dc380cec) as a stand-in with a minimal 2.x config (e2e/harness/tempoStandIn.ts): multitenancy, OTLP gRPC and HTTP API with client certificates, TLS internal gRPC, local backend, 1 s idle/flush periods, no request audit log",
-    why: TEMPO_GAP.reason,
+    deployed: "Tempo 3.0.3 (versions/tempo.ts), monolithic, render/tempoConfig.ts, S3 backend",
+    e2e: "with TEMPO_BIN=/path/to/tempo: that binary with the prod stack's rendered tempo.yaml and tempo-overrides.yaml, changed only by the tempo-* and tls-files entries. Without TEMPO_BIN: the capture store (e2e/captureStore/server.ts) with the rules of Tempo's OTLP receiver (TLS 1.3, client certificate from the stack CA, one X-Scope-OrgID), which records every request the samplers send",
+    why: "Tempo is AGPL-licensed: the project neither vendors nor builds it; a user brings a release binary. CI proves what reaches Tempo, TEMPO_BIN proves what Tempo does with it",
+  },
+  {
+    id: "tempo-listen",
+    what: "Tempo listen addresses and ports (TEMPO_BIN runs)",
+    deployed: "all interfaces of the pod on 3200 (query), 9095 (gRPC), 4317 (OTLP), 3101 (probes)",
+    e2e: "127.0.0.1 on free ports (server.*_listen_address, a typed renderer option unset when deployed)",
+    why: "several processes share one host; everything binds to loopback only",
+    tempoKeys: [
+      /^server\.(http|grpc)_listen_(port|address)$/,
+      /^internal_server\.http_listen_(port|address)$/,
+      /^distributor\.receivers\.otlp\.protocols\.grpc\.endpoint$/,
+      /^querier\.frontend_worker\.frontend_address$/,
+      /^backend_worker\.backend_scheduler_addr$/,
+    ],
+  },
+  {
+    id: "tempo-storage",
+    what: "Tempo block storage (TEMPO_BIN runs)",
+    deployed: "S3 (the trace bucket, SSE-KMS, IRSA)",
+    e2e: "the local backend in the run directory",
+    why: "no cloud here",
+    tempoKeys: [/^storage\.trace\.(backend|local\.path)$/, /^storage\.trace\.s3\./],
+  },
+  {
+    id: "tempo-paths",
+    what: "Tempo data directory and overrides file (TEMPO_BIN runs)",
+    deployed: "/var/tempo (a PersistentVolume) and /etc/tempo/tempo-overrides.yaml (the ConfigMap)",
+    e2e: "directories and the rendered overrides file in the run directory",
+    why: "no volumes outside Kubernetes",
+    tempoKeys: [/\.wal\.path$/, /^live_store\.shutdown_marker_dir$/, /^backend_scheduler\.local_work_path$/, /^overrides\.per_tenant_override_config$/],
   },
   {
     id: "apps",
@@ -175,6 +201,36 @@ export function samplerForE2e(deployed: CollectorSamplerOptions, local: LocalSam
     tempoServerName: deployed.tempoServerName ?? tempoHost,
     storageDir: local.storageDir,
     sizing: local.decisionWaitSeconds === undefined ? deployed.sizing : { ...deployed.sizing, maxDecisionWaitSeconds: local.decisionWaitSeconds },
+  };
+}
+
+export interface LocalTempo {
+  readonly httpPort: number;
+  readonly grpcPort: number;
+  readonly otlpGrpcPort: number;
+  readonly healthPort: number;
+  readonly tls: TlsFiles;
+  /** Data directory; blocks go to `<dataDir>/blocks`. */
+  readonly dataDir: string;
+  readonly overridesFile: string;
+}
+
+/** Differences tempo-listen, tempo-storage, tempo-paths, tls-files; the server name stays the deployed one. */
+export function tempoForE2e(deployed: TempoConfigOptions, local: LocalTempo): TempoConfigOptions {
+  return {
+    ...deployed,
+    storage: { kind: "local", path: `${local.dataDir}/blocks` },
+    tls: { ...deployed.tls, certFile: local.tls.certFile, keyFile: local.tls.keyFile, caFile: local.tls.caFile },
+    listen: {
+      ...deployed.listen,
+      listenAddress: "127.0.0.1",
+      httpPort: local.httpPort,
+      grpcPort: local.grpcPort,
+      otlpGrpcEndpoint: `127.0.0.1:${local.otlpGrpcPort}`,
+      healthPort: local.healthPort,
+    },
+    dataDir: local.dataDir,
+    overridesFile: local.overridesFile,
   };
 }
 

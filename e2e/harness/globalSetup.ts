@@ -3,7 +3,7 @@
  * run with --runInBand) and tells the tests where its state file is. If the
  * stack cannot start, the reason is recorded instead: every check that needs
  * the stack fails with it, and the checks that do not (collector validate,
- * the Tempo version gap) still run.
+ * the Tempo file conformance, the nginx audit proxy) still run.
  */
 import * as path from "path";
 import { progress } from "./log";

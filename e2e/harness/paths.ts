@@ -12,7 +12,6 @@ export const E2E_BIN_DIR = path.join(REPO_ROOT, ".e2e", "bin");
 /** Binaries built by `npm run e2e:build` (scripts/e2e-build.sh). */
 export const BUILT = {
   collector: path.join(E2E_BIN_DIR, "otelcol-tracing"),
-  tempo: path.join(E2E_BIN_DIR, "tempo"),
 } as const;
 
 export const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
@@ -40,7 +39,7 @@ export function which(command: string): string | undefined {
 
 export function requireBuilt(which_: keyof typeof BUILT): string {
   const file = BUILT[which_];
-  if (!isExecutable(file)) throw new MissingPrerequisite(`${file} is missing: run \`npm run e2e:build\` (needs Go >= 1.25)`);
+  if (!isExecutable(file)) throw new MissingPrerequisite(`${file} is missing: run \`npm run e2e:build\` (needs Go >= 1.25; the Debian package is golang-go)`);
   return file;
 }
 
@@ -86,7 +85,10 @@ export function checkPrerequisites(): void {
     }
   };
   check(() => requireBuilt("collector"));
-  check(() => requireBuilt("tempo"));
+  // Tempo is not built here: with TEMPO_BIN it must be an executable (realTempo.ts says how to get one).
+  check(() => {
+    if (process.env.TEMPO_BIN !== undefined) tempoBinaryCheck(process.env.TEMPO_BIN);
+  });
   check(() => requireCommand("openssl", "openssl"));
   check(() => requireCommand("epmd", "erlang-base (pulled in by rabbitmq-server)"));
   check(() => rabbitmqServer());
@@ -95,6 +97,10 @@ export function checkPrerequisites(): void {
     if (!isExecutable(TSX)) throw new MissingPrerequisite(`${TSX} is missing: run \`npm ci\``);
   });
   if (problems.length > 0) throw new MissingPrerequisite(`e2e prerequisites missing:\n  - ${problems.join("\n  - ")}`);
+}
+
+function tempoBinaryCheck(bin: string): void {
+  if (!isExecutable(bin)) throw new MissingPrerequisite(`TEMPO_BIN=${JSON.stringify(bin)} is not an executable file: bring a Tempo 3.x release binary (see docs/e2e.md) or unset TEMPO_BIN`);
 }
 
 /** Numeric uid/gid of a system user, or undefined. */

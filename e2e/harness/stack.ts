@@ -1,8 +1,10 @@
 /**
- * The whole e2e stack on loopback: Tempo stand-in, two samplers and one
- * gateway running the rendered dev configs (with the differences.ts changes
- * only), RabbitMQ, PostgreSQL and the three sample services. Started once by
- * the jest global setup; tests attach through the state file.
+ * The whole e2e stack on loopback: the trace store (real Tempo with the prod
+ * stack's rendered config when TEMPO_BIN is set, else the capture store: see
+ * traceStore.ts), two samplers and one gateway running the rendered dev
+ * configs (with the differences.ts changes only), RabbitMQ, PostgreSQL and
+ * the three sample services. Started once by the jest global setup; tests
+ * attach through the state file.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -21,7 +23,9 @@ import { freePorts } from "./ports";
 import { startPostgres } from "./postgres";
 import { startRabbitMq } from "./rabbitmq";
 import { ManagedProcess, Supervisor } from "./supervisor";
-import { prepareTempo, startTempo, waitForTempo } from "./tempoStandIn";
+import { startCaptureStore } from "./captureStore";
+import { startTempo, tempoBinary, tempoVersion, waitForTempo, writeTempoFiles } from "./realTempo";
+import { MODE_FILE, TraceStoreMode, traceStoreMode } from "./traceStore";
 
 /** decision_wait of the e2e samplers (difference decision-wait). */
 export const E2E_DECISION_WAIT_SECONDS = 5;
@@ -34,11 +38,31 @@ export interface StackState {
   readonly pki: TestPki;
   readonly gateway: { readonly grpcPort: number; readonly httpPort: number; readonly healthPort: number; readonly metricsPort: number };
   readonly samplers: readonly { readonly grpcPort: number; readonly healthPort: number; readonly metricsPort: number }[];
-  readonly tempo: { readonly httpPort: number; readonly grpcPort: number; readonly otlpGrpcPort: number; readonly configFile: string; readonly serverName: string };
+  readonly traceStore: TraceStoreState;
   readonly apps: { readonly shop: string; readonly crm: string; readonly mes: string };
   /** The dev stack's sampling settings, as deployed. */
   readonly sampling: SamplingPolicyOptions;
   readonly decisionWaitSeconds: number;
+}
+
+export interface TraceStoreState {
+  readonly mode: TraceStoreMode;
+  /** Where the samplers send OTLP (127.0.0.1), verified against serverName. */
+  readonly otlpGrpcPort: number;
+  readonly serverName: string;
+  /** capture mode: the JSON-lines file of recorded requests. */
+  readonly captureFile?: string;
+  /** tempo mode: the binary, its version, its ports and the rendered (prod) files. */
+  readonly tempo?: {
+    readonly binary: string;
+    readonly version: string;
+    readonly stack: "prod";
+    readonly httpPort: number;
+    readonly grpcPort: number;
+    readonly healthPort: number;
+    readonly configFile: string;
+    readonly overridesFile: string;
+  };
 }
 
 export interface RunningStack {
@@ -92,15 +116,14 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
   const ports = {
     gateway: { grpcPort: port(), httpPort: port(), healthPort: port(), metricsPort: port() },
     samplers: Array.from({ length: SAMPLER_COUNT }, () => ({ grpcPort: port(), healthPort: port(), metricsPort: port() })),
-    tempo: { httpPort: port(), grpcPort: port(), otlpGrpcPort: port() },
+    tempo: { httpPort: port(), grpcPort: port(), otlpGrpcPort: port(), healthPort: port() },
     rabbit: { amqp: port(), dist: port(), epmd: port() },
     postgres: port(),
     apps: { shop: port(), crm: port(), mes: port() },
   };
 
-  const tempoServerName = serviceDnsNames("tempo", CERT_NAMESPACE).at(-1) as string;
-  const tempoConfig = await prepareTempo({ ...ports.tempo, tls: pki.workloads.tempo, serverName: tempoServerName, dataDir: path.join(runDir, "tempo") });
-  const tempo = startTempo(supervisor, tempoConfig);
+  const serverName = serviceDnsNames("tempo", CERT_NAMESPACE).at(-1) as string;
+  const store = await startTraceStore(runDir, supervisor, pki, ports.tempo, serverName);
   const rabbitStarting = startRabbitMq(supervisor, path.join(runDir, "rabbitmq"), ports.rabbit);
   const postgresStarting = startPostgres(supervisor, path.join(runDir, "postgres"), ports.postgres);
   // Awaited below; if an earlier step fails first, their rejections must not go unhandled.
@@ -129,8 +152,8 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
   });
   const gateway = startCollector(supervisor, { name: "collector-gateway", config: renderCollectorGateway(gatewayOptions), memoryLimitMiB: gatewayOptions.memory.limitMiB, healthPort: ports.gateway.healthPort, metricsPort: ports.gateway.metricsPort });
 
-  await waitForTempo(tempo, ports.tempo.httpPort, pki.tester);
-  progress("tempo stand-in ready");
+  await store.ready;
+  progress(store.state.mode === "tempo" ? `Tempo ${store.state.tempo?.version} ready (prod stack config)` : "capture store ready");
   await Promise.all([...samplers.map((s) => waitForCollector(s.proc, s.port, pki.caFile)), waitForCollector(gateway, ports.gateway.healthPort, pki.caFile)]);
   progress(`collectors ready: gateway + ${SAMPLER_COUNT} samplers (rendered dev configs)`);
   const [rabbit, postgres] = await Promise.all([rabbitStarting, postgresStarting]);
@@ -148,15 +171,52 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
     pki,
     gateway: ports.gateway,
     samplers: ports.samplers,
-    tempo: { ...ports.tempo, configFile: tempoConfig, serverName: tempoServerName },
+    traceStore: store.state,
     apps: { shop: `http://127.0.0.1:${ports.apps.shop}`, crm: `http://127.0.0.1:${ports.apps.crm}`, mes: `http://127.0.0.1:${ports.apps.mes}` },
     sampling: cfg.sampling,
     decisionWaitSeconds: E2E_DECISION_WAIT_SECONDS,
   };
   fs.writeFileSync(stateFile(runDir), JSON.stringify(state, null, 2));
-  const processes: Record<string, ManagedProcess> = { tempo, gateway, postgres: postgres.process };
+  const processes: Record<string, ManagedProcess> = { traceStore: store.process, gateway, postgres: postgres.process };
   samplers.forEach((s, i) => (processes[`sampler-${i}`] = s.proc));
   rabbit.processes.forEach((r) => (processes[r.spec.name] = r));
   apps.forEach((a) => (processes[a.spec.name] = a));
   return { state, supervisor, processes };
+}
+
+type TracePorts = { readonly httpPort: number; readonly grpcPort: number; readonly otlpGrpcPort: number; readonly healthPort: number };
+
+/** Starts the trace store of the run's mode; `ready` resolves when it accepts OTLP. */
+async function startTraceStore(runDir: string, supervisor: Supervisor, pki: TestPki, ports: TracePorts, serverName: string) {
+  const mode = traceStoreMode();
+  fs.writeFileSync(path.join(runDir, MODE_FILE), mode === "tempo" ? `real Tempo (TEMPO_BIN=${process.env.TEMPO_BIN})` : "capture store (TEMPO_BIN unset)");
+  if (mode === "capture") {
+    const captureFile = path.join(runDir, "capture", "requests.jsonl");
+    fs.mkdirSync(path.dirname(captureFile), { recursive: true });
+    const proc = await startCaptureStore(supervisor, { otlpGrpcPort: ports.otlpGrpcPort, tls: pki.workloads.tempo, file: captureFile });
+    const state: TraceStoreState = { mode, otlpGrpcPort: ports.otlpGrpcPort, serverName, captureFile };
+    return { state, process: proc, ready: Promise.resolve() };
+  }
+  const binary = tempoBinary();
+  const version = await tempoVersion(binary);
+  const files = writeTempoFiles("prod", { ...ports, tls: pki.workloads.tempo, dataDir: path.join(runDir, "tempo") });
+  const proc = startTempo(supervisor, binary, files.configFile);
+  const state: TraceStoreState = { mode, otlpGrpcPort: ports.otlpGrpcPort, serverName, tempo: { binary, version, stack: "prod", ...ports, ...files } };
+  const ready = waitForTempo(proc, ports.httpPort, pki.tester);
+  ready.catch(() => undefined);
+  return { state, process: proc, ready };
+}
+
+/** Starts the run's trace store again on the same config, data and ports (recorded in the run's pid file like the first). */
+export async function restartTraceStore(state: StackState): Promise<ManagedProcess> {
+  const supervisor = new Supervisor(state.runDir);
+  const s = state.traceStore;
+  const name = `${s.mode === "tempo" ? "tempo" : "capture-store"}-restart-${Date.now()}`;
+  if (s.mode === "capture" && s.captureFile) {
+    return startCaptureStore(supervisor, { otlpGrpcPort: s.otlpGrpcPort, tls: state.pki.workloads.tempo, file: s.captureFile }, name);
+  }
+  if (!s.tempo) throw new Error("no Tempo in the stack state");
+  const p = startTempo(supervisor, s.tempo.binary, s.tempo.configFile, name);
+  await waitForTempo(p, s.tempo.httpPort, state.pki.tester);
+  return p;
 }

@@ -1,7 +1,8 @@
 /**
  * Reads what Tempo stored, through its HTTP API over mutual TLS with an
  * explicit tenant (X-Scope-OrgID; `a|b` reads several tenants), and turns
- * OTLP JSON into flat spans that tests can assert on.
+ * OTLP JSON into flat spans that tests can assert on. `find` is the
+ * store-neutral lookup (e2e/harness/traceStore.ts), done here with TraceQL.
  */
 import { CertFiles } from "./certs";
 import { sleep } from "./supervisor";
@@ -104,7 +105,33 @@ export function parseTrace(body: string): StoredTrace {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/** A span attribute condition: equal to, or containing, a string. */
+export interface SpanMatch {
+  readonly attribute: string;
+  readonly equals?: string;
+  readonly contains?: string;
+}
+
+export interface FindOptions {
+  readonly limit?: number;
+  /** Only traces stored in the last this many seconds. @default 3600 */
+  readonly sinceSeconds?: number;
+  /** Matching spans counted per trace (Tempo's spss). @default 3 */
+  readonly spansPerTrace?: number;
+}
+
+const quoted = (v: string) => JSON.stringify(v);
+const regexEscape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The TraceQL of a SpanMatch: `{ span.a = "v" }`, `{ span.a =~ ".*v.*" }`, or `{ }` for any span. */
+export function traceqlOf(match: SpanMatch | undefined): string {
+  if (!match) return "{ }";
+  if (match.equals !== undefined) return `{ span.${match.attribute} = ${quoted(match.equals)} }`;
+  return `{ span.${match.attribute} =~ ${quoted(`.*${regexEscape(match.contains ?? "")}.*`)} }`;
+}
+
 export class TempoClient {
+  readonly mode = "tempo" as const;
   private readonly base: string;
 
   constructor(
@@ -138,18 +165,35 @@ export class TempoClient {
     }));
   }
 
+  /** Traces in `tenant` with a span that matches (TraceQL). */
+  find(tenant: string, match: SpanMatch | undefined, options: FindOptions = {}): Promise<SearchHit[]> {
+    return this.search(tenant, traceqlOf(match), { limit: options.limit, spss: options.spansPerTrace, sinceSeconds: options.sinceSeconds });
+  }
+
   /** Polls until the trace exists in `tenant` and `complete` accepts it; fails with what was last seen. */
-  async waitForTrace(tenant: string, traceId: string, complete: (t: StoredTrace) => boolean, timeoutMs: number): Promise<StoredTrace> {
-    const deadline = Date.now() + timeoutMs;
-    let last: StoredTrace | undefined;
-    for (;;) {
-      last = await this.trace(tenant, traceId);
-      if (last && complete(last)) return last;
-      if (Date.now() > deadline) {
-        const seen = last ? last.spans.map((s) => `${s.service}:${s.name}`).join(", ") : "nothing";
-        throw new Error(`trace ${traceId} incomplete in tenant ${tenant} after ${timeoutMs} ms; stored: ${seen}`);
-      }
-      await sleep(1000);
+  waitForTrace(tenant: string, traceId: string, complete: (t: StoredTrace) => boolean, timeoutMs: number): Promise<StoredTrace> {
+    return pollTrace(this, tenant, traceId, complete, timeoutMs);
+  }
+
+}
+
+/** Polls `store.trace` until the trace exists in `tenant` and `complete` accepts it; fails with what was last seen. */
+export async function pollTrace(
+  store: { trace(tenant: string, traceId: string): Promise<StoredTrace | undefined> },
+  tenant: string,
+  traceId: string,
+  complete: (t: StoredTrace) => boolean,
+  timeoutMs: number,
+): Promise<StoredTrace> {
+  const deadline = Date.now() + timeoutMs;
+  let last: StoredTrace | undefined;
+  for (;;) {
+    last = await store.trace(tenant, traceId);
+    if (last && complete(last)) return last;
+    if (Date.now() > deadline) {
+      const seen = last ? last.spans.map((s) => `${s.service}:${s.name}`).join(", ") : "nothing";
+      throw new Error(`trace ${traceId} incomplete in tenant ${tenant} after ${timeoutMs} ms; stored: ${seen}`);
     }
+    await sleep(1000);
   }
 }

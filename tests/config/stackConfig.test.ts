@@ -195,6 +195,40 @@ describe("stack configuration", () => {
     expect(problemsOf({ tenantRetentionDays: { orders: 45 } })[0]).toMatch(/tenantRetentionDays.orders = 45/);
   });
 
+  describe("Tempo per-tenant limits (tracing:tempo*)", () => {
+    it("defaults to the prod sizing, with search reaching back as far as the retention", () => {
+      expect(parse().tempoLimits).toEqual({ ingestionRateMiB: 16, ingestionBurstMiB: 32, maxTracesPerTenant: 50000, maxTraceSizeMiB: 5, maxSearchHours: 168 });
+      expect(parse({}, allSecrets, "prod").tempoLimits.maxSearchHours).toBe(720);
+    });
+
+    it("reads every key", () => {
+      const l = parse({ tempoIngestionRateMiB: "8", tempoIngestionBurstMiB: "12", tempoMaxTracesPerTenant: "20000", tempoMaxTraceSizeMiB: "2", tempoMaxSearchHours: "24" }).tempoLimits;
+      expect(l).toEqual({ ingestionRateMiB: 8, ingestionBurstMiB: 12, maxTracesPerTenant: 20000, maxTraceSizeMiB: 2, maxSearchHours: 24 });
+    });
+
+    it.each([
+      ["tempoIngestionRateMiB", "0", "from 1 to 1024"],
+      ["tempoIngestionRateMiB", "1.5", "whole number of MiB per second"],
+      ["tempoIngestionBurstMiB", "2", "from 4 to 4096"],
+      ["tempoMaxTracesPerTenant", "0", "live traces from 1000"],
+      ["tempoMaxTraceSizeMiB", "-1", "from 1 to 100"],
+      ["tempoMaxSearchHours", "721", "hours from 1 to 720"],
+      ["tempoMaxSearchHours", "7d", "hours from 1 to 720"],
+    ])("rejects %s = %j naming key, value and range", (key, value, allowed) => {
+      // A low rate keeps the burst case free of the burst >= rate rule.
+      const problems = problemsOf({ tempoIngestionRateMiB: key === "tempoIngestionRateMiB" ? value : "1", [key]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`tracing:${key} = ${JSON.stringify(value)}`);
+      expect(problems[0]).toContain(allowed);
+    });
+
+    it("rejects a burst smaller than the rate (one push could never fit)", () => {
+      expect(problemsOf({ tempoIngestionRateMiB: "64", tempoIngestionBurstMiB: "32" })).toEqual([
+        "tracing:tempoIngestionBurstMiB = 32: must be at least tracing:tempoIngestionRateMiB (64)",
+      ]);
+    });
+  });
+
   it("requires secrets and says how to set them", () => {
     const problems = problemsOf({}, (k) => (k === "grafanaAdminPassword" ? "x" : undefined));
     expect(problems).toEqual([expect.stringContaining("pulumi config set --secret tracing:oidcClientSecret")]);

@@ -9,13 +9,15 @@ import { Json, only, policyJson, tempoOverridesYaml, tempoStatefulSet, tempoYaml
 const s3 = (t: string) => `aws:s3/${t}`;
 
 describe("trace storage in the dev stack", () => {
-  it("keeps blocks 7 days (168h) by default and has no per-tenant overrides", async () => {
+  it("keeps blocks 7 days (168h) for every tenant, each entry carrying the defaults' limits", async () => {
     const s = await synthStack("dev");
     const c = tempoYaml(s);
     expect(c.backend_worker.compaction.block_retention).toBe("168h");
     expect(c.backend_scheduler.provider.compaction.compaction.block_retention).toBe("168h");
     expect(c.overrides.defaults.compaction.block_retention).toBe("168h");
-    expect(tempoOverridesYaml(s)).toEqual({ overrides: {} });
+    const o = tempoOverridesYaml(s).overrides;
+    expect(Object.keys(o)).toEqual(["orders", "platform"]);
+    for (const entry of Object.values(o)) expect(entry).toEqual(c.overrides.defaults);
     expect(c.multitenancy_enabled).toBe(true);
   });
 

@@ -13,12 +13,21 @@ describe("trace storage in the prod stack", () => {
 
   it("overrides retention per tenant from tracing:tenantRetentionDays (orders 30d, platform 14d)", async () => {
     const s = await synthStack("prod");
+    const defaults = tempoYaml(s).overrides.defaults;
     expect(tempoOverridesYaml(s)).toEqual({
       overrides: {
-        orders: { compaction: { block_retention: "720h" } },
-        platform: { compaction: { block_retention: "336h" } },
+        orders: { ...defaults, compaction: { block_retention: "720h" } },
+        platform: { ...defaults, compaction: { block_retention: "336h" } },
       },
     });
+  });
+
+  it("sizes the per-tenant limits for the order pipeline (docs/storage.md)", async () => {
+    const d = tempoYaml(await synthStack("prod")).overrides.defaults;
+    expect(d.ingestion).toMatchObject({ rate_limit_bytes: 16 * 2 ** 20, burst_size_bytes: 32 * 2 ** 20, max_traces_per_user: 50000 });
+    expect(d.global.max_bytes_per_trace).toBe(5 * 2 ** 20);
+    // Search reaches back as far as blocks are kept.
+    expect(d.read.max_search_duration).toBe("720h");
   });
 
   it("archives deleted blocks to DEEP_ARCHIVE for 365 days", async () => {

@@ -1,7 +1,11 @@
 import { parse } from "yaml";
 import { daysToHours, renderTempoConfig, renderTempoOverrides, TempoConfigOptions } from "../../render/tempoConfig";
+import { TempoTenantLimits } from "../../render/tempoLimits";
+import { ACCEPTED_TEMPO_KEYS, leafPaths } from "./tempoUpstream";
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const limits: TempoTenantLimits = { ingestionRateBytes: 16777216, ingestionBurstBytes: 33554432, maxTracesPerTenant: 50000, maxBytesPerTrace: 5242880, maxSearchHours: 240 };
 
 const base: TempoConfigOptions = {
   storage: { kind: "s3", bucket: "traces-b", region: "eu-west-1", endpoint: "s3.eu-west-1.amazonaws.com", kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k" },
@@ -9,6 +13,7 @@ const base: TempoConfigOptions = {
   listen: { httpPort: 13200, grpcPort: 19095, otlpGrpcEndpoint: "127.0.0.1:14317", healthPort: 13101, loopbackHost: "127.0.0.1" },
   dataDir: "/data",
   retentionDays: 10,
+  limits,
   overridesFile: "/conf/o.yaml",
 };
 const render = (over: Partial<TempoConfigOptions> = {}): Yaml => parse(renderTempoConfig({ ...base, ...over })) as Yaml;
@@ -70,6 +75,15 @@ describe("Tempo configuration renderer", () => {
     }
   });
 
+  it("binds all interfaces (the pod IP) unless a listen address is given (e2e: loopback)", () => {
+    const c = render();
+    expect(c.server.http_listen_address).toBeUndefined();
+    expect(c.internal_server.http_listen_address).toBeUndefined();
+    const local = render({ listen: { ...base.listen, listenAddress: "127.0.0.1" } });
+    expect([local.server.http_listen_address, local.server.grpc_listen_address, local.internal_server.http_listen_address]).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
+    expect(leafPaths(local).filter((p) => !ACCEPTED_TEMPO_KEYS.has(p))).toEqual([]);
+  });
+
   it("serves /ready for probes on the internal server over TLS without client certificates", () => {
     const internal = render().internal_server;
     expect(internal.enable).toBe(true);
@@ -120,18 +134,41 @@ describe("Tempo configuration renderer", () => {
 });
 
 describe("Tempo per-tenant overrides renderer", () => {
-  it("sets block retention per tenant in hours, in the scoped 3.x format", () => {
-    const o = parse(renderTempoOverrides({ tenantRetentionDays: { platform: 14, orders: 30 } })) as Yaml;
-    expect(o).toEqual({
-      overrides: {
-        orders: { compaction: { block_retention: "720h" } },
-        platform: { compaction: { block_retention: "336h" } },
-      },
+  const overrides = (tenantRetentionDays: Record<string, number> = {}, tenants = ["orders", "platform"]): Yaml =>
+    (parse(renderTempoOverrides({ tenants, limits, retentionDays: 10, tenantRetentionDays })) as Yaml).overrides;
+
+  it("writes the complete limits block into every tenant entry, in the scoped 3.x format", () => {
+    const o = overrides({ platform: 14, orders: 30 });
+    expect(Object.keys(o)).toEqual(["orders", "platform"]);
+    expect(o.orders).toEqual({
+      ingestion: { rate_strategy: "local", retry_info_enabled: true, rate_limit_bytes: 16777216, burst_size_bytes: 33554432, max_traces_per_user: 50000 },
+      read: { max_bytes_per_tag_values_query: 1000000, max_condition_groups_per_tag_query: 100, max_search_duration: "240h" },
+      compaction: { block_retention: "720h" },
+      metrics_generator: { generate_native_histograms: "classic", native_histogram_bucket_factor: 1.1, native_histogram_max_bucket_number: 100, native_histogram_min_reset_duration: "15m0s" },
+      global: { max_bytes_per_trace: 5242880 },
     });
+    expect(o.platform.compaction.block_retention).toBe("336h");
   });
 
-  it("is an empty overrides map when no tenant differs", () => {
-    expect(parse(renderTempoOverrides({ tenantRetentionDays: {} }))).toEqual({ overrides: {} });
+  it("gives tenants without their own retention an entry with the default retention", () => {
+    const o = overrides({ orders: 30 });
+    expect(o.platform.compaction.block_retention).toBe("240h");
+    expect(o.platform.ingestion.rate_limit_bytes).toBe(16777216);
+  });
+
+  it("adds an entry for a tenant that only has its own retention", () => {
+    expect(Object.keys(overrides({ audit: 7 }))).toEqual(["audit", "orders", "platform"]);
+  });
+
+  it("never sets a zero limit (a zero rate refuses every span in Tempo 3.x)", () => {
+    const leaves = (v: unknown): unknown[] => (v && typeof v === "object" ? Object.values(v).flatMap(leaves) : [v]);
+    for (const entry of Object.values(overrides({ orders: 30 }))) {
+      expect(leaves(entry).filter((x) => x === 0 || x === "" || x === "0s" || x === undefined)).toEqual([]);
+    }
+  });
+
+  it("renders no YAML aliases even though the entries are equal", () => {
+    expect(renderTempoOverrides({ tenants: ["orders", "platform"], limits, retentionDays: 10 })).not.toMatch(/[&*]a\d/);
   });
 
   it("converts days to Tempo durations", () => {
