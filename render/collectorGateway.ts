@@ -63,10 +63,14 @@ export const GATEWAY_COMPONENTS = {
   health: "health_check",
 } as const;
 
-function transformConfig(groups: StatementGroup[]): Record<string, unknown> {
+function transformConfig(groups: (StatementGroup & { readonly conditions?: readonly string[] })[]): Record<string, unknown> {
   return {
     error_mode: "ignore",
-    trace_statements: groups.map((g) => ({ context: g.context, statements: g.statements.map(escapeConfmap) })),
+    trace_statements: groups.map((g) => ({
+      context: g.context,
+      ...(g.conditions ? { conditions: g.conditions.map(escapeConfmap) } : {}),
+      statements: g.statements.map(escapeConfmap),
+    })),
   };
 }
 

@@ -97,6 +97,22 @@ describe("gateway", () => {
     expect(statements.find((s) => s.startsWith('set(span.attributes["server.address"], span.attributes["net.peer.name"])'))).not.toContain("SPAN_KIND_SERVER");
   });
 
+  it("runs the semconv statements only on spans with an old name, and every statement's old name is among the guards", () => {
+    const groups = g.processors["transform/semconv"].trace_statements as { conditions: string[]; statements: string[] }[];
+    for (const group of groups) {
+      expect(group.conditions.length).toBeGreaterThan(0);
+      // A statement reads or deletes an old key (or rewrites an old value): the group must run for any span carrying it.
+      for (const statement of group.statements) {
+        const old = /^set\(span\.attributes\["[^"]+"\], span\.attributes\["([^"]+)"\]\)/.exec(statement)?.[1] ?? /^delete_key\(span\.attributes, "([^"]+)"\)/.exec(statement)?.[1];
+        if (old) expect(group.conditions).toContain(`span.attributes["${old}"] != nil`);
+        else expect(group.conditions).toContain(/ where (.+)$/.exec(statement)?.[1]);
+      }
+    }
+    // Current names alone do not trigger the group.
+    const all = groups.flatMap((x) => x.conditions).join("\n");
+    for (const current of ["messaging.destination.name", "server.address", "db.query.text", "http.request.method"]) expect(all).not.toContain(`["${current}"] != nil`);
+  });
+
   it("escapes $ for the Collector's variable expansion in statements (YAML text)", () => {
     const text = renderCollectorGateway(gatewayOptions());
     expect(text).toContain('"$${1}$${2}=[redacted]"');
