@@ -113,7 +113,9 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
         protocol: {
           otlp: {
             timeout: "5s",
-            compression: "gzip",
+            // In-cluster hop: snappy keeps most of gzip's saving on cross-node traffic for a fraction
+            // of its CPU (R7; measured: gzip +0.75 CPU s per 100k spans over snappy, docs/e2e.md).
+            compression: "snappy",
             tls: mutualTlsClient(options.tls, minVersion, options.samplerServerName),
             retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "5s", max_elapsed_time: "30s" },
           },

@@ -113,6 +113,10 @@ describe("gateway", () => {
     for (const current of ["messaging.destination.name", "server.address", "db.query.text", "http.request.method"]) expect(all).not.toContain(`["${current}"] != nil`);
   });
 
+  it("compresses the in-cluster hop to the samplers with snappy (cheap), not left uncompressed", () => {
+    expect(g.exporters.loadbalancing.protocol.otlp.compression).toBe("snappy");
+  });
+
   it("escapes $ for the Collector's variable expansion in statements (YAML text)", () => {
     const text = renderCollectorGateway(gatewayOptions());
     expect(text).toContain('"$${1}$${2}=[redacted]"');
