@@ -31,6 +31,8 @@ export const SAMPLER_MEMORY_MODEL = {
   bytesPerHeldSpan: 1792,
   /** Heap per trace id in a decision cache (LRU entry, map slot, key), bytes. */
   bytesPerCachedDecision: 128,
+  /** Preallocated per num_traces slot (the trace-id ring of the tail sampler), bytes. */
+  bytesPerTraceSlot: 16,
 } as const;
 
 /** Container memory limits are whole multiples of this, MiB. */
@@ -62,11 +64,17 @@ export function samplerCapacity(traffic: SamplerTraffic, sampling: SamplingPolic
   const servingPods = Math.max(1, traffic.replicas - 1);
   const perPodSpansPerSecond = Math.ceil(traffic.peakSpansPerSecond / servingPods);
   const perPodTracesPerSecond = Math.ceil(perPodSpansPerSecond / traffic.meanSpansPerTrace);
-  const sizing: SamplerSizingOptions = { expectedTracesPerSecond: perPodTracesPerSecond };
+  // num_traces is bounded by spans, not the mean trace size: smaller traces than assumed must not be evicted undecided.
+  const sizing: SamplerSizingOptions = { expectedTracesPerSecond: perPodTracesPerSecond, maxTracesPerSecond: perPodSpansPerSecond };
   const tailSampling = tailSamplingSizing(sampling, sizing);
   const heldSpans = perPodSpansPerSecond * tailSampling.decisionWaitSeconds;
   const m = SAMPLER_MEMORY_MODEL;
-  const memoryNeedMiB = Math.ceil(m.baseMiB + (heldSpans * m.bytesPerHeldSpan) / MiB + (2 * tailSampling.decisionCacheSize * m.bytesPerCachedDecision) / MiB);
+  const memoryNeedMiB = Math.ceil(
+    m.baseMiB +
+      (heldSpans * m.bytesPerHeldSpan) / MiB +
+      (2 * tailSampling.decisionCacheSize * m.bytesPerCachedDecision) / MiB +
+      (tailSampling.numTraces * m.bytesPerTraceSlot) / MiB,
+  );
   return {
     servingPods,
     perPodSpansPerSecond,

@@ -96,7 +96,9 @@ export async function bareSetup(pki: TestPki, sinkPort: number, memoryLimitMiB: 
 }
 
 async function counters(tiers: readonly Tier[], processes: readonly ManagedProcess[], sink: OtlpSink, load: ContinuousLoad) {
-  const refused = await Promise.all(tiers.map((t) => collectorMetric(t.metricsPort, "otelcol_receiver_refused_spans_total")));
+  // Lost: refused by a receiver (memory_limiter) or traces evicted from a full tail sampler before their decision.
+  const lost = ["otelcol_receiver_refused_spans_total", "otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total"];
+  const refused = await Promise.all(tiers.flatMap((t) => lost.map((metric) => collectorMetric(t.metricsPort, metric))));
   return {
     cpu: processes.map((p) => cpuSeconds(p.pid)),
     accepted: await collectorMetric(tiers[0].metricsPort, "otelcol_receiver_accepted_spans_total"),

@@ -8,7 +8,7 @@ export interface Round {
   readonly accepted: number;
   /** Spans the sink received in the window. */
   readonly delivered: number;
-  /** Spans refused by a receiver (memory_limiter) or failed at the client in the window. */
+  /** Spans refused by a receiver (memory_limiter) or failed at the client, plus traces a full tail sampler dropped undecided, in the window. */
   readonly refused: number;
 }
 
@@ -51,7 +51,7 @@ export function table(results: readonly VariantResult[], baselineId: string, tie
   const baseline = results.find((r) => r.id === baselineId);
   const baseMedian = baseline ? median(costPer100k(baseline)) : NaN;
   const lines = [
-    `| variant | ${tiers[0]} | ${tiers[1]} | total | × fair baseline | own cost (total − baseline) | peak RSS ${tiers[0]} / ${tiers[1]} | delivered / accepted | refused |`,
+    `| variant | ${tiers[0]} | ${tiers[1]} | total | × fair baseline | own cost (total − baseline) | peak RSS ${tiers[0]} / ${tiers[1]} | delivered / accepted | refused or dropped |`,
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of results) {

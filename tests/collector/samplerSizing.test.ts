@@ -15,10 +15,11 @@ describe("sampler sizing from the configured peak traffic (render/samplerSizing.
     expect(c.perPodTracesPerSecond).toBe(1_000);
     expect(c.tailSampling.decisionWaitSeconds).toBe(30);
     expect(c.heldSpans).toBe(300_000);
-    expect(c.tailSampling.numTraces).toBe(1_000 * 30 * 2);
+    // Bounded by spans: even 1-span traces (10k traces/s) are not evicted before their decision.
+    expect(c.tailSampling.numTraces).toBe(10_000 * 30);
     expect(c.tailSampling.decisionCacheSize).toBe(1_000 * (30 + 120) * 2);
-    // 64 MiB + 300k spans x 1792 B + 2 caches x 300k ids x 128 B = 64 + 512.7 + 73.2 -> 650 MiB.
-    expect(c.memoryNeedMiB).toBe(650);
+    // 64 MiB + 300k spans x 1792 B + 2 caches x 300k ids x 128 B + 300k slots x 16 B = 64 + 512.7 + 73.2 + 4.6 -> 655 MiB.
+    expect(c.memoryNeedMiB).toBe(655);
     expect(c.containerMemoryLimitMiB).toBe(1024);
   });
 
@@ -39,8 +40,10 @@ describe("sampler sizing from the configured peak traffic (render/samplerSizing.
           expect(softLimit(c.containerMemoryLimitMiB)).toBeGreaterThanOrEqual(c.memoryNeedMiB);
           expect(c.containerMemoryLimitMiB % 256).toBe(0);
           if (c.containerMemoryLimitMiB > 512) expect(softLimit(c.containerMemoryLimitMiB - 256)).toBeLessThan(c.memoryNeedMiB);
-          // num_traces covers every trace waiting for its decision at the peak, twice over.
+          // num_traces covers every trace waiting for its decision at the peak, twice over, and any
+          // number of traces the peak's spans can form (traces smaller than meanSpansPerTrace).
           expect(c.tailSampling.numTraces).toBeGreaterThanOrEqual(2 * c.perPodTracesPerSecond * c.tailSampling.decisionWaitSeconds);
+          expect(c.tailSampling.numTraces).toBeGreaterThanOrEqual(c.heldSpans);
         }
       }
     }
