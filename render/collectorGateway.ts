@@ -101,7 +101,8 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       [c.memoryLimiter]: memoryLimiterConfig(options.memory),
       [c.scrub]: transformConfig(scrubbingStatementGroups(options.scrubbing)),
       [c.semconv]: transformConfig(semconvStatementGroups()),
-      [c.dropHealth]: { error_mode: "ignore", trace_conditions: healthSpanConditions(options.healthPaths ?? HEALTH_PATHS) },
+      // Probes and scrapes arrive as SERVER spans; checking the kind first spares every other span the path comparisons (R7, docs/e2e.md).
+      [c.dropHealth]: { error_mode: "ignore", trace_conditions: [`span.kind == SPAN_KIND_SERVER and (${healthSpanConditions(options.healthPaths ?? HEALTH_PATHS).join(" or ")})`] },
     },
     exporters: {
       [c.exporter]: {
