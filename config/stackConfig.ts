@@ -5,6 +5,7 @@
  * the two in step.
  */
 import { DEFAULT_TEMPO_LIMITS } from "../render/tempoLimits";
+import { MAX_SAMPLER_CONTAINER_MIB, samplerCapacity } from "../render/samplerSizing";
 import { cidrProblem } from "./cidr";
 import { ConfigError, FieldReader, RawConfig } from "./fields";
 import { parseScrubbingConfig } from "./scrubbingConfig";
@@ -98,6 +99,13 @@ export interface StackConfig<S> {
     readonly orderPercent: number;
     readonly slowTraceThresholdMs: number;
     readonly maxConsumerDelaySeconds: number;
+  };
+  /** The traffic the sampler tier is sized for (render/samplerSizing.ts, R7). */
+  readonly traffic: {
+    /** Peak spans per second arriving at the whole sampler tier. */
+    readonly peakSpansPerSecond: number;
+    /** Mean spans per trace of that traffic. */
+    readonly meanSpansPerTrace: number;
   };
   readonly tls: {
     readonly minVersion: TlsMinVersion;
@@ -234,6 +242,10 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     slowTraceThresholdMs: r.integer("slowTraceThresholdMs", { min: 100, max: 600000, unit: "milliseconds", default: 2000 }),
     maxConsumerDelaySeconds: r.integer("maxConsumerDelaySeconds", { min: 1, max: 3600, unit: "seconds", default: 60 }),
   };
+  const traffic = {
+    peakSpansPerSecond: r.integer("peakSpansPerSecond", { min: 100, max: 1_000_000, unit: "spans per second", default: 5000 }),
+    meanSpansPerTrace: r.integer("meanSpansPerTrace", { min: 1, max: 1000, unit: "spans", default: 10 }),
+  };
 
   const tls = {
     minVersion: r.oneOf<TlsMinVersion>("tlsMinVersion", ["1.2", "1.3"], "1.3"),
@@ -316,6 +328,13 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     sampler: r.integer("samplerReplicas", { min: 1, max: 20, unit: "replicas", default: 2 }),
     grafana: r.integer("grafanaReplicas", { min: 1, max: 5, unit: "replicas", default: 1 }),
   };
+  const capacity = samplerCapacity({ ...traffic, replicas: replicas.sampler }, sampling);
+  if (capacity.containerMemoryLimitMiB > MAX_SAMPLER_CONTAINER_MIB) {
+    r.problem(
+      `tracing:peakSpansPerSecond = ${traffic.peakSpansPerSecond}: needs ${capacity.containerMemoryLimitMiB} MiB per sampler pod with tracing:samplerReplicas = ${replicas.sampler} (one pod may be down); ` +
+        `at most ${MAX_SAMPLER_CONTAINER_MIB} MiB is allowed: raise tracing:samplerReplicas`,
+    );
+  }
   if (replicas.gatewayMax < replicas.gateway) {
     r.problem(`tracing:gatewayMaxReplicas = ${replicas.gatewayMax}: must be at least tracing:gatewayReplicas (${replicas.gateway})`);
   }
@@ -345,6 +364,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
     tempoLimits,
     network,
     sampling,
+    traffic,
     tls,
     hostnames,
     privateHostedZoneId,
@@ -371,7 +391,8 @@ export const PLAIN_KEYS = [
   "namespace", "retentionDays", "tenantRetentionDays", "archiveDays", "archiveStorageClass", "tempoIngestionRateMiB",
   "tempoIngestionBurstMiB", "tempoMaxTracesPerTenant", "tempoMaxTraceSizeMiB", "tempoMaxSearchHours", "corporateCidrs",
   "applicationCidrs", "applicationNamespaces", "idpEgressCidrs", "awsApiEgressCidrs", "deployerCidrs", "exposeCollector", "s3VpcEndpoint",
-  "defaultSamplePercent", "orderSamplePercent", "slowTraceThresholdMs", "maxConsumerDelaySeconds", "tlsMinVersion",
+  "defaultSamplePercent", "orderSamplePercent", "slowTraceThresholdMs", "maxConsumerDelaySeconds", "peakSpansPerSecond",
+  "meanSpansPerTrace", "tlsMinVersion",
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",
   "privateHostedZoneId",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",

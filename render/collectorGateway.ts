@@ -67,7 +67,7 @@ export const GATEWAY_COMPONENTS = {
   health: "health_check",
 } as const;
 
-function transformConfig(groups: StatementGroup[]): Record<string, unknown> {
+function transformConfig(groups: (StatementGroup & { readonly conditions?: readonly string[] })[]): Record<string, unknown> {
   return {
     error_mode: "ignore",
     trace_statements: groups.map((g) => ({
@@ -112,7 +112,8 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
     processors: {
       [c.memoryLimiter]: memoryLimiterConfig(options.memory),
       [c.semconv]: transformConfig(semconvStatementGroups()),
-      [c.dropHealth]: { error_mode: "ignore", trace_conditions: healthSpanConditions(options.healthPaths ?? HEALTH_PATHS) },
+      // Probes and scrapes arrive as SERVER spans; checking the kind first spares every other span the path comparisons (R7, docs/e2e.md).
+      [c.dropHealth]: { error_mode: "ignore", trace_conditions: [`span.kind == SPAN_KIND_SERVER and (${healthSpanConditions(options.healthPaths ?? HEALTH_PATHS).join(" or ")})`] },
       [c.dropLinks]: { error_mode: "ignore", trace_conditions: [SPAN_WITH_LINKS_CONDITION] },
       [c.allowList]: transformConfig(scrubbing.allowList),
       [c.scrub]: transformConfig(scrubbing.scrub),
@@ -127,7 +128,9 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
         protocol: {
           otlp: {
             timeout: "5s",
-            compression: "gzip",
+            // In-cluster hop: snappy keeps most of gzip's saving on cross-node traffic for a fraction
+            // of its CPU (R7; measured: gzip +0.75 CPU s per 100k spans over snappy, docs/e2e.md).
+            compression: "snappy",
             tls: mutualTlsClient(options.tls, minVersion, options.samplerServerName),
             retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "5s", max_elapsed_time: "30s" },
           },

@@ -35,6 +35,12 @@ export interface SamplerSizingOptions {
   readonly maxDecisionWaitSeconds?: number;
   /** Headroom factor over the expected rate for bursts. @default 2 */
   readonly headroom?: number;
+  /**
+   * Most new traces per second one pod can see at its peak (its spans/s: every trace a single span).
+   * num_traces holds that many for decision_wait, so traces smaller than expected are never evicted
+   * before their decision (an eviction loses the trace). @default none (rate x headroom only)
+   */
+  readonly maxTracesPerSecond?: number;
 }
 
 export interface CollectorSamplerOptions {
@@ -94,8 +100,9 @@ export interface TailSamplingSizing {
  *   waiting the whole consumer delay would hold every trace in memory for
  *   minutes, so the wait is capped and late consumer spans are handled by the
  *   decision cache instead.
- * - num_traces = rate x decision_wait x headroom: every trace still waiting
- *   for its decision fits in memory.
+ * - num_traces = max(rate x headroom, maxTracesPerSecond) x decision_wait:
+ *   every trace still waiting for its decision fits; the tail sampler drops
+ *   the oldest trace undecided when it is full.
  * - decision cache (sampled and non-sampled) = rate x (decision_wait +
  *   maxConsumerDelay) x headroom: a decision is still remembered when the last
  *   consumer span of its trace arrives (at most maxConsumerDelay after the
@@ -109,7 +116,7 @@ export function tailSamplingSizing(sampling: SamplingPolicyOptions, sizing: Samp
   return {
     decisionWaitSeconds,
     expectedTracesPerSecond: rate,
-    numTraces: Math.ceil(rate * decisionWaitSeconds * headroom),
+    numTraces: Math.ceil(Math.max(rate * headroom, sizing.maxTracesPerSecond ?? 0) * decisionWaitSeconds),
     decisionCacheSize: Math.ceil(rate * (decisionWaitSeconds + sampling.maxConsumerDelaySeconds) * headroom),
   };
 }

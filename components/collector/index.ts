@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../../config/load";
 import { collectorImage } from "../../versions/collector";
 import { CollectorGateway } from "./gateway";
-import { CollectorSampler, SAMPLER_WORKLOAD } from "./sampler";
+import { samplerCapacity } from "../../render/samplerSizing";
+import { CollectorSampler, SAMPLER_WORKLOAD, samplerResources } from "./sampler";
 
 export interface CollectorArgs {
   /** The parsed stack configuration (namespace, replicas, sampling, TLS, exposure, image). */
@@ -37,6 +38,8 @@ export class Collector extends pulumi.ComponentResource {
     const cfg = args.config;
     const child = { parent: this };
     const image = collectorImage(cfg.collectorImageRepository);
+    // Buffers and memory from the configured peak, so memory_limiter never refuses at that peak (R7).
+    const capacity = samplerCapacity({ ...cfg.traffic, replicas: cfg.replicas.sampler }, cfg.sampling);
 
     new CollectorSampler(
       `${name}-sampler`,
@@ -46,6 +49,8 @@ export class Collector extends pulumi.ComponentResource {
         image,
         replicas: cfg.replicas.sampler,
         sampling: cfg.sampling,
+        sizing: capacity.sizing,
+        resources: samplerResources(capacity.containerMemoryLimitMiB),
         tempoEndpoint: args.tempoEndpoint,
         tlsMinVersion: cfg.tls.minVersion,
         storageClassName: cfg.storageClassName,

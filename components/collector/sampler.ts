@@ -29,7 +29,7 @@ export interface CollectorSamplerArgs {
   readonly replicas: number;
   /** Sampling rules (tracing:defaultSamplePercent, orderSamplePercent, slowTraceThresholdMs, maxConsumerDelaySeconds). */
   readonly sampling: SamplingPolicyOptions;
-  /** Throughput assumption behind the tail-sampling buffers. @default render/collectorSampler.ts defaults (500 traces/s per pod) */
+  /** Throughput assumption behind the tail-sampling buffers (samplerCapacity(...).sizing). @default render/collectorSampler.ts defaults (500 traces/s per pod) */
   readonly sizing?: SamplerSizingOptions;
   /** Minimum TLS version. @default "1.3" */
   readonly tlsMinVersion?: TlsMinVersion;
@@ -39,11 +39,18 @@ export interface CollectorSamplerArgs {
   readonly storageClassName: string;
   /** Size of each pod's queue volume, in GiB. @default 10 */
   readonly queueVolumeGiB?: number;
-  /** Container resources. @default 500m/2 CPU, 1024/2048 MiB */
+  /** Container resources. @default samplerResources(2048): 500m/2 CPU, 2048/2048 MiB */
   readonly resources?: CollectorResources;
 }
 
-const DEFAULT_RESOURCES: CollectorResources = { cpuRequest: "500m", cpuLimit: "2", memoryRequestMiB: 1024, memoryLimitMiB: 2048 };
+/**
+ * CPU and memory of one sampler container. Memory request = limit: at the
+ * sized peak the pod lives near its memory_limiter soft limit, so it must not
+ * be a candidate for eviction below it (render/samplerSizing.ts).
+ */
+export function samplerResources(memoryLimitMiB: number): CollectorResources {
+  return { cpuRequest: "500m", cpuLimit: "2", memoryRequestMiB: memoryLimitMiB, memoryLimitMiB };
+}
 
 export class CollectorSampler extends pulumi.ComponentResource {
   /** The headless Service's FQDN the gateways resolve. */
@@ -52,7 +59,7 @@ export class CollectorSampler extends pulumi.ComponentResource {
   constructor(name: string, args: CollectorSamplerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracing:collector:CollectorSampler", name, {}, opts);
     const child = { parent: this };
-    const resources = args.resources ?? DEFAULT_RESOURCES;
+    const resources = args.resources ?? samplerResources(2048);
     const memory = memoryLimitsFor(resources.memoryLimitMiB);
     const labels = workloadLabels(SAMPLER_WORKLOAD);
     const meta = (resourceName: string) => ({ name: resourceName, namespace: args.namespaceRef, labels: { ...labels, "app.kubernetes.io/part-of": PART_OF } });

@@ -1,188 +1,71 @@
 /**
- * npm run bench: what the platform's Collector pipeline costs.
+ * npm run bench: what the platform's Collector pipeline costs (R7).
  *
- * Sends the same fixed load (BENCH_SPANS spans, default 200 000, at
- * BENCH_RATE spans/s, default 4 000, over OTLP gRPC with mutual TLS) through
- *   1. gateway + sampler rendered from the PROD stack's options (the
- *      differences.ts changes only: addresses, test certificates, queue
- *      directory; decision_wait stays 30 s), and
- *   2. a bare OTLP-in/OTLP-out config of the same binary,
- * into a tiny OTLP sink, and reports CPU seconds (utime+stime from
- * /proc/<pid>/stat, from just before the load until the sink has received
- * everything) per 100k spans, spans per CPU second, and peak memory (VmHWM).
- * Prints a markdown table.
+ * One run measures, with the same binary and the same load (LoadBuilder:
+ * 5-span traces, 20% orders, 2% errors, BENCH_RATE spans/s, default 4 000,
+ * OTLP gRPC with mutual TLS, loopback only):
+ *   - a bare single Collector (OTLP in -> OTLP out),
+ *   - the fair two-tier baseline and each stage of each tier, derived from
+ *     the rendered prod configs (variants.ts),
+ *   - the full prod and dev pipelines,
+ * each configured as rendered and localised only as e2e/harness/differences.ts
+ * allows (decision_wait stays as deployed). Load runs continuously; after a
+ * warm-up (decision_wait + 3 s when traces are held) BENCH_ROUNDS windows of
+ * BENCH_WINDOW_S seconds each are one round: CPU seconds (utime + stime from
+ * /proc) per 100k spans the gateway's receiver accepted in the window.
+ * Prints a markdown table (min / median of the rounds), peak memory (VmHWM),
+ * the machine's load, and the headline ratio prod / fair baseline.
+ * BENCH_ONLY=<regex> restricts the variants by id (experiments).
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import { randomUUID } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { memoryLimitsFor } from "../../render/collectorCommon";
-import { renderCollectorGateway } from "../../render/collectorGateway";
-import { renderCollectorSampler } from "../../render/collectorSampler";
-import { serviceDnsNames } from "../../specs/topology";
-import { CERT_NAMESPACE, generateTestPki, TestPki } from "../harness/certs";
-import { collectorMetric, startCollector, waitForCollector } from "../harness/collectors";
-import { deployedGatewayOptions, deployedSamplerOptions, GATEWAY_MEMORY_LIMIT_MIB, stackConfig } from "../harness/deployedOptions";
-import { gatewayForE2e, samplerForE2e } from "../harness/differences";
+import { generateTestPki, TestPki } from "../harness/certs";
+import { SAMPLER_MEMORY_MODEL } from "../../render/samplerSizing";
+import { stackConfig } from "../harness/deployedOptions";
 import { progress } from "../harness/log";
-import { exportSpans, grpcExporter, succeeded } from "../harness/otlpLoad";
 import { requireBuilt, requireCommand } from "../harness/paths";
 import { freePorts } from "../harness/ports";
 import { newRunDir } from "../harness/stack";
-import { ManagedProcess, sleep, Supervisor } from "../harness/supervisor";
-import { renderBareCollector } from "./bareConfig";
-import { cpuSeconds, machineDescription, peakRssMiB } from "./procStats";
+import { Supervisor } from "../harness/supervisor";
+import { ERROR_SHARE, ORDER_SHARE, SPANS_PER_TRACE } from "./load";
+import { bareSetup, GATEWAY, localTiers, measure, ONLY, RATE, ROUNDS, SAMPLER, Setup, twoTierSetup, WARMUP_S, WINDOW_S } from "./measure";
+import { machineDescription } from "./procStats";
+import { ratio, table, VariantResult } from "./report";
 import { OtlpSink } from "./sink";
 
-const TOTAL_SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
-const RATE = Number(process.env.BENCH_RATE ?? 4_000);
-const SPANS_PER_TRACE = 5;
-const CHUNK_TRACES = 100;
-const IN_FLIGHT = 8;
-/** Share of traces that are order lifecycles (carry order.id) and that end in an error. */
-const ORDER_SHARE = 0.2;
-const ERROR_SHARE = 0.02;
+/** Sampler memory against decision_wait, traffic and trace size: the tail_sampling stage (prod config) with decision_wait varied. */
+const MEMORY_GRID: readonly { decisionWait: number; rate: number; spansPerTrace: number }[] = [
+  { decisionWait: 10, rate: 4_000, spansPerTrace: 5 },
+  { decisionWait: 30, rate: 4_000, spansPerTrace: 5 },
+  { decisionWait: 30, rate: 2_000, spansPerTrace: 5 },
+  { decisionWait: 30, rate: 4_000, spansPerTrace: 20 },
+];
 
-interface Measurement {
-  readonly pipeline: string;
-  readonly processes: { readonly name: string; readonly cpu: number; readonly peakMiB: number }[];
-  readonly sent: number;
-  readonly accepted: number;
-  readonly delivered: number;
-  readonly loadSeconds: number;
-}
-
-/** Spans shaped like the services' (old and new semconv, personal data for the scrubber to find). */
-class LoadBuilder {
-  private readonly memory = new InMemorySpanExporter();
-  private readonly tracer;
-  private n = 0;
-
-  constructor() {
-    const provider = new TracerProvider({
-      resource: resourceFromAttributes({ "service.name": "shop-api", "service.version": "bench", "deployment.environment.name": "bench" }),
-      spanProcessors: [new SimpleSpanProcessor({ exporter: this.memory })],
-    });
-    this.tracer = provider.getTracer("bench");
-  }
-
-  chunk(traces: number): ReadableSpan[] {
-    for (let i = 0; i < traces; i++, this.n++) {
-      const isOrder = this.n % Math.round(1 / ORDER_SHARE) === 0;
-      const isError = this.n % Math.round(1 / ERROR_SHARE) === 1;
-      const common: Record<string, string> = isOrder ? { "order.id": `ORD-${randomUUID()}`, "user.id": "7f3a9c0e1b2d4e5f" } : {};
-      const root = this.tracer.startSpan(isOrder ? "POST /orders" : "GET /catalog", {
-        kind: SpanKind.SERVER,
-        attributes: {
-          ...common,
-          "http.request.method": isOrder ? "POST" : "GET",
-          "url.path": isOrder ? "/orders" : "/catalog",
-          "url.query": "page=2&email=jane.doe%40example.com",
-          "http.route": isOrder ? "/orders" : "/catalog",
-          "http.response.status_code": isError ? 500 : 200,
-          "http.request.header.user-agent": ["Mozilla/5.0 (X11; Linux x86_64)"],
-          "http.request.header.x-request-id": [`req-${this.n}`],
-          "client.address": "10.30.64.17",
-        },
-      }, ROOT_CONTEXT);
-      // Explicit parent context: the benchmark registers no context manager.
-      const parent = trace.setSpan(ROOT_CONTEXT, root);
-      for (let d = 0; d < 2; d++) {
-        this.tracer.startSpan("pg.query:SELECT", { kind: SpanKind.CLIENT, attributes: { ...common, "db.system": "postgresql", "db.statement": `SELECT * FROM orders WHERE customer_id = ${this.n} AND email = 'jane.doe@example.com'`, "net.peer.name": "mes-db" } }, parent).end();
-      }
-      this.tracer.startSpan("orders publish", { kind: SpanKind.PRODUCER, attributes: { ...common, "messaging.system": "rabbitmq", "messaging.destination": "", "messaging.rabbitmq.routing_key": "orders", "messaging.protocol": "AMQP" } }, parent).end();
-      this.tracer.startSpan("render", { kind: SpanKind.INTERNAL, attributes: common }, parent).end();
-      if (isError) root.setStatus({ code: SpanStatusCode.ERROR, message: "payment failed for jane.doe@example.com" });
-      root.end();
-    }
-    const spans = [...this.memory.getFinishedSpans()];
-    this.memory.reset();
-    return spans;
-  }
-}
-
-/** Sends TOTAL_SPANS at RATE spans/s with at most IN_FLIGHT exports outstanding; returns the spans the gateway acknowledged. */
-async function sendLoad(port: number, pki: TestPki): Promise<{ sent: number; failed: number; seconds: number }> {
-  const exporter = grpcExporter(port, pki.clients["shop-api"], 30_000);
-  const builder = new LoadBuilder();
-  const started = Date.now();
-  let sent = 0;
-  let failed = 0;
-  const inFlight = new Set<Promise<void>>();
-  for (let produced = 0; produced < TOTAL_SPANS; ) {
-    const traces = Math.min(CHUNK_TRACES, Math.ceil((TOTAL_SPANS - produced) / SPANS_PER_TRACE));
-    const due = started + (produced / RATE) * 1000;
-    if (due > Date.now()) await sleep(due - Date.now());
-    while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-    const spans = builder.chunk(traces);
-    produced += spans.length;
-    const p: Promise<void> = exportSpans(exporter, spans).then((result) => {
-      if (succeeded(result)) sent += spans.length;
-      else failed += spans.length;
-      inFlight.delete(p);
-    });
-    inFlight.add(p);
-  }
-  await Promise.all(inFlight);
-  await exporter.shutdown();
-  return { sent, failed, seconds: (Date.now() - started) / 1000 };
-}
-
-/** Waits until the sink has received nothing new for `quietMs`, but at least `minMs`. */
-async function settle(sink: OtlpSink, minMs: number, quietMs = 8_000): Promise<void> {
-  const start = Date.now();
-  let last = sink.spans;
-  let lastChange = Date.now();
-  for (;;) {
-    await sleep(1000);
-    if (sink.spans !== last) {
-      last = sink.spans;
-      lastChange = Date.now();
-    }
-    if (Date.now() - start >= minMs && Date.now() - lastChange >= quietMs) return;
-  }
-}
-
-async function measure(pipeline: string, processes: ManagedProcess[], gatewayPort: number, gatewayMetricsPort: number, pki: TestPki, sink: OtlpSink, settleMinMs: number): Promise<Measurement> {
-  const sinkBefore = sink.spans;
-  const cpuBefore = processes.map((p) => cpuSeconds(p.pid));
-  const acceptedBefore = await collectorMetric(gatewayMetricsPort, "otelcol_receiver_accepted_spans_total");
-  progress(`${pipeline}: sending ${TOTAL_SPANS} spans at ${RATE}/s`);
-  const load = await sendLoad(gatewayPort, pki);
-  progress(`${pipeline}: sent ${load.sent} (${load.failed} refused) in ${load.seconds.toFixed(1)} s; waiting for delivery`);
-  await settle(sink, settleMinMs);
-  for (const p of processes) p.assertRunning();
-  const accepted = (await collectorMetric(gatewayMetricsPort, "otelcol_receiver_accepted_spans_total")) - acceptedBefore;
-  return {
-    pipeline,
-    processes: processes.map((p, i) => ({ name: p.spec.name, cpu: cpuSeconds(p.pid) - cpuBefore[i], peakMiB: peakRssMiB(p.pid) })),
-    sent: load.sent,
-    accepted,
-    delivered: sink.spans - sinkBefore,
-    loadSeconds: load.seconds,
-  };
-}
-
-function table(results: Measurement[]): string {
-  const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+async function memoryStudy(supervisor: Supervisor, pki: TestPki, sinkPort: number, runDir: string, sink: OtlpSink): Promise<string> {
+  const base = await measure({ ...(await twoTierSetup("prod", "baseline", pki, sinkPort, runDir)), rounds: 1 }, supervisor, pki, sink);
+  const baseMiB = base.peakMiB[SAMPLER];
   const lines = [
-    "| pipeline | process | CPU s | CPU s per 100k spans | spans per CPU s | peak RSS (VmHWM) |",
-    "|---|---|---:|---:|---:|---:|",
+    `Sampler memory (VmHWM) with tail_sampling, prod policies; fair-baseline sampler ${baseMiB.toFixed(0)} MiB; load average ${loadAverage()}.`,
+    "",
+    "| decision_wait | spans/s | spans per trace | held spans (rate x wait) | sampler VmHWM | above baseline per held span | model (render/samplerSizing.ts) |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
   ];
-  for (const r of results) {
-    const rows = r.processes.length > 1 ? [...r.processes, { name: "**total**", cpu: r.processes.reduce((s, p) => s + p.cpu, 0), peakMiB: r.processes.reduce((s, p) => s + p.peakMiB, 0) }] : r.processes;
-    rows.forEach((p, i) =>
-      lines.push(`| ${i === 0 ? r.pipeline : ""} | ${p.name} | ${fmt(p.cpu, 2)} | ${fmt((p.cpu / r.sent) * 100_000, 2)} | ${fmt(r.sent / p.cpu, 0)} | ${fmt(p.peakMiB, 0)} MiB |`),
-    );
-  }
-  lines.push("");
-  for (const r of results) {
-    lines.push(`- ${r.pipeline}: ${fmt(r.sent, 0)} spans sent and acknowledged, ${fmt(r.accepted, 0)} accepted by the receiver, ${fmt(r.delivered, 0)} delivered to the sink (${fmt((100 * r.delivered) / r.sent, 1)}%), load sent in ${fmt(r.loadSeconds, 1)} s.`);
+  for (const point of MEMORY_GRID) {
+    const setup = await twoTierSetup("prod", "sampler+tail_sampling", pki, sinkPort, runDir, (v) => {
+      const sampler = structuredClone(v.sampler);
+      (sampler.processors?.tail_sampling as Record<string, unknown>).decision_wait = `${point.decisionWait}s`;
+      return { ...v, sampler };
+    });
+    const r = await measure({ ...setup, id: `memory-${point.decisionWait}s-${point.rate}-${point.spansPerTrace}`, warmupSeconds: point.decisionWait + WARMUP_S, rate: point.rate, spansPerTrace: point.spansPerTrace, rounds: 1 }, supervisor, pki, sink);
+    const held = point.rate * point.decisionWait;
+    const model = SAMPLER_MEMORY_MODEL.baseMiB + (held * SAMPLER_MEMORY_MODEL.bytesPerHeldSpan) / 1024 / 1024;
+    lines.push(`| ${point.decisionWait} s | ${point.rate} | ${point.spansPerTrace} | ${held.toLocaleString("en-US")} | ${r.peakMiB[SAMPLER].toFixed(0)} MiB | ${(((r.peakMiB[SAMPLER] - baseMiB) * 1024) / held).toFixed(2)} KiB | ${model.toFixed(0)} MiB |`);
   }
   return lines.join("\n");
 }
+
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" / ");
 
 async function main(): Promise<void> {
   requireBuilt("collector");
@@ -190,51 +73,53 @@ async function main(): Promise<void> {
   const runDir = newRunDir();
   const supervisor = new Supervisor(runDir);
   const sink = new OtlpSink();
-  progress(`bench: run directory ${runDir}`);
+  const loadBefore = loadAverage();
+  const startedAt = Date.now();
+  progress(`bench: run directory ${runDir}; load average ${loadBefore}`);
   try {
     const pki = generateTestPki(path.join(runDir, "pki"));
-    const [sinkPort, gwGrpc, gwHttp, gwHealth, gwMetrics, smGrpc, smHealth, smMetrics, bareGrpc, bareHealth, bareMetrics] = await freePorts(11);
-    const tempoName = serviceDnsNames("tempo", CERT_NAMESPACE).at(-1) as string;
+    const [sinkPort] = await freePorts(1);
     await sink.start(sinkPort, { ...pki.workloads.tempo });
-    const cfg = stackConfig("prod");
-    const results: Measurement[] = [];
-
-    // 1. The platform pipeline, prod options.
-    const queue = path.join(runDir, "sampler-queue");
-    fs.mkdirSync(queue);
-    const samplerOptions = samplerForE2e(deployedSamplerOptions(cfg), { grpcPort: smGrpc, healthPort: smHealth, tls: pki.workloads["collector-sampler"], tempoOtlpPort: sinkPort, storageDir: queue });
-    const sampler = startCollector(supervisor, { name: "collector-sampler", config: renderCollectorSampler(samplerOptions), memoryLimitMiB: samplerOptions.memory.limitMiB, healthPort: smHealth, metricsPort: smMetrics });
-    const gatewayOptions = gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: gwGrpc, httpPort: gwHttp, healthPort: gwHealth, tls: pki.workloads["collector-gateway"], samplers: [`127.0.0.1:${smGrpc}`] });
-    const gateway = startCollector(supervisor, { name: "collector-gateway", config: renderCollectorGateway(gatewayOptions), memoryLimitMiB: gatewayOptions.memory.limitMiB, healthPort: gwHealth, metricsPort: gwMetrics });
-    await Promise.all([waitForCollector(sampler, smHealth, pki.caFile), waitForCollector(gateway, gwHealth, pki.caFile)]);
-    const decisionWaitMs = Number(/decision_wait: (\d+)s/.exec(renderCollectorSampler(samplerOptions))?.[1] ?? 30) * 1000;
-    results.push(await measure("platform (prod config): gateway + sampler", [gateway, sampler], gwGrpc, gwMetrics, pki, sink, decisionWaitMs + 10_000));
-    await gateway.stop();
-    await sampler.stop();
-
-    // 2. The bare baseline, same binary.
-    const bare = startCollector(supervisor, {
-      name: "otelcol-bare",
-      config: renderBareCollector({ listen: `127.0.0.1:${bareGrpc}`, healthEndpoint: `127.0.0.1:${bareHealth}`, exportTo: `127.0.0.1:${sinkPort}`, serverName: tempoName, tls: pki.workloads["collector-gateway"] }),
-      memoryLimitMiB: memoryLimitsFor(GATEWAY_MEMORY_LIMIT_MIB).limitMiB,
-      healthPort: bareHealth,
-      metricsPort: bareMetrics,
-    });
-    await waitForCollector(bare, bareHealth, pki.caFile);
-    results.push(await measure("bare OTLP in -> OTLP out", [bare], bareGrpc, bareMetrics, pki, sink, 5_000));
-    await bare.stop();
-
-    const sampling = cfg.sampling;
+    if (process.env.BENCH_MODE === "memory") {
+      const out = await memoryStudy(supervisor, pki, sinkPort, runDir, sink);
+      process.stdout.write(`\n${out}\n`);
+      return;
+    }
+    const prod = await localTiers("prod", pki, sinkPort, runDir, true);
+    const setups: (() => Promise<Setup>)[] = [
+      () => bareSetup(pki, sinkPort, prod.memory[0]),
+      ...prod.variants.map((v) => () => twoTierSetup("prod", v.id, pki, sinkPort, runDir)),
+      () => twoTierSetup("dev", "dev", pki, sinkPort, runDir),
+    ];
+    const results: VariantResult[] = [];
+    for (const make of setups) {
+      const setup = await make();
+      if (ONLY && !ONLY.test(setup.id)) continue;
+      results.push(await measure(setup, supervisor, pki, sink));
+    }
+    const loadAfter = loadAverage();
+    const find = (id: string) => results.find((r) => r.id === id);
+    const headline = (id: string) => {
+      const r = find(id);
+      const b = find("baseline");
+      return r && b ? `${id} / fair baseline = **${ratio(r, b).toFixed(2)}x** (median CPU per 100k spans)` : `${id}: not measured`;
+    };
+    const prodCfg = stackConfig("prod").sampling;
     const out = [
       `### Collector benchmark (\`npm run bench\`, ${new Date().toISOString().slice(0, 10)})`,
       "",
-      `Machine: ${machineDescription()}. Load: ${TOTAL_SPANS.toLocaleString("en-US")} spans in traces of ${SPANS_PER_TRACE} (${ORDER_SHARE * 100}% orders, ${ERROR_SHARE * 100}% errors), ${RATE.toLocaleString("en-US")} spans/s over OTLP gRPC with mutual TLS; prod sampling ${sampling.defaultPercent}% / orders ${sampling.orderPercent}%, decision_wait ${decisionWaitMs / 1000} s. CPU = utime+stime of each Collector process from the first span until the sink went quiet.`,
+      `Headline: ${headline("prod")}; ${headline("dev")}.`,
       "",
-      table(results),
+      `Machine: ${machineDescription()}; nproc ${os.availableParallelism()}; load average (1/5/15 min) ${loadBefore} before, ${loadAfter} after; run took ${Math.round((Date.now() - startedAt) / 1000)} s. ` +
+        `Load: traces of ${SPANS_PER_TRACE} spans (${ORDER_SHARE * 100}% orders, ${ERROR_SHARE * 100}% errors), ${RATE.toLocaleString("en-US")} spans/s over OTLP gRPC with mutual TLS, loopback only; ` +
+        `prod sampling ${prodCfg.defaultPercent}% / orders ${prodCfg.orderPercent}%. Each cell: CPU seconds (utime+stime) per 100k spans accepted by the gateway, min / median of ${ROUNDS} windows of ${WINDOW_S} s in steady state (after decision_wait + ${WARMUP_S} s when traces are held). Stages: the fair baseline plus one part of one tier as rendered (e2e/bench/variants.ts).`,
+      "",
+      table(results, "baseline", [GATEWAY, SAMPLER]),
       "",
     ].join("\n");
     process.stdout.write(`\n${out}\n`);
     fs.writeFileSync(path.join(runDir, "bench.md"), out);
+    if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify({ loadBefore, loadAfter, results }, null, 2));
   } finally {
     await supervisor.stopAll();
     await sink.stop();

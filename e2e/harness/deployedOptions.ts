@@ -10,15 +10,15 @@ import { parseStackConfig, StackConfig } from "../../config/stackConfig";
 import { memoryLimitsFor } from "../../render/collectorCommon";
 import { CollectorGatewayOptions } from "../../render/collectorGateway";
 import { CollectorSamplerOptions } from "../../render/collectorSampler";
+import { samplerCapacity } from "../../render/samplerSizing";
 import { PORTS, serviceDnsNames, TLS_MOUNT } from "../../specs/topology";
 import { readStackConfigFile } from "../../synth/stackFile";
 import { REPO_ROOT } from "./paths";
 
 export type StackName = "dev" | "prod";
 
-/** Container memory limits of the collector pods (components/collector/{gateway,sampler}.ts defaults), in MiB. */
+/** Container memory limit of the gateway pods (components/collector/gateway.ts default), in MiB; the sampler's follows from the stack's peak traffic. */
 export const GATEWAY_MEMORY_LIMIT_MIB = 1024;
-export const SAMPLER_MEMORY_LIMIT_MIB = 2048;
 /** The sampler's queue volume mount (components/collector/sampler.ts QUEUE_DIR). */
 const QUEUE_DIR = "/var/lib/otelcol/queue";
 const MOUNTED_TLS = { certFile: TLS_MOUNT.cert, keyFile: TLS_MOUNT.key, caFile: TLS_MOUNT.ca };
@@ -46,6 +46,8 @@ export function deployedGatewayOptions(cfg: StackConfig<string>): CollectorGatew
 }
 
 export function deployedSamplerOptions(cfg: StackConfig<string>): CollectorSamplerOptions {
+  // As components/collector/index.ts sizes it.
+  const capacity = samplerCapacity({ ...cfg.traffic, replicas: cfg.replicas.sampler }, cfg.sampling);
   return {
     listen: { grpc: POD(PORTS.otlpGrpc) },
     tls: MOUNTED_TLS,
@@ -53,8 +55,8 @@ export function deployedSamplerOptions(cfg: StackConfig<string>): CollectorSampl
     tempoEndpoint: `${fqdn("tempo", cfg.namespace)}:${PORTS.otlpGrpc}`,
     storageDir: QUEUE_DIR,
     healthEndpoint: POD(PORTS.healthCheck),
-    memory: memoryLimitsFor(SAMPLER_MEMORY_LIMIT_MIB),
+    memory: memoryLimitsFor(capacity.containerMemoryLimitMiB),
     sampling: cfg.sampling,
-    sizing: undefined,
+    sizing: capacity.sizing,
   };
 }

@@ -73,12 +73,17 @@ describe("gateway", () => {
     expect(dns.exporters.loadbalancing.resolver.dns).toMatchObject({ hostname: "collector-sampler.tracing.svc.cluster.local", port: "4317" });
   });
 
-  it("drops health, readiness, liveness and metrics spans by path, route or target", () => {
+  it("drops health, readiness, liveness and metrics server spans by path, route or target", () => {
     const conditions = g.processors["filter/health"].trace_conditions as string[];
+    expect(conditions).toHaveLength(1);
+    const [kind, paths] = /^(span\.kind == SPAN_KIND_SERVER) and \((.+)\)$/.exec(conditions[0])!.slice(1);
+    expect(kind).toBe("span.kind == SPAN_KIND_SERVER");
+    const alternatives = paths.split(" or ");
     for (const path of ["/health", "/healthz", "/ready", "/readyz", "/live", "/livez", "/metrics"]) {
-      for (const attr of ["url.path", "http.target", "http.route"]) expect(conditions).toContain(`span.attributes["${attr}"] == "${path}"`);
+      for (const attr of ["url.path", "http.target", "http.route"]) expect(alternatives).toContain(`span.attributes["${attr}"] == "${path}"`);
     }
-    expect(conditions.some((c) => c.includes('"/orders"'))).toBe(false);
+    expect(alternatives).toHaveLength(21);
+    expect(conditions[0]).not.toContain('"/orders"');
   });
 
   it("normalises the amqplib messaging names and older HTTP/DB names to current semantic conventions", () => {
@@ -95,6 +100,26 @@ describe("gateway", () => {
     expect(renamed("http.status_code", "http.response.status_code")).toBe(true);
     // net.peer.name names the broker/database only on outgoing spans.
     expect(statements.find((s) => s.startsWith('set(span.attributes["server.address"], span.attributes["net.peer.name"])'))).not.toContain("SPAN_KIND_SERVER");
+  });
+
+  it("runs the semconv statements only on spans with an old name, and every statement's old name is among the guards", () => {
+    const groups = g.processors["transform/semconv"].trace_statements as { conditions: string[]; statements: string[] }[];
+    for (const group of groups) {
+      expect(group.conditions.length).toBeGreaterThan(0);
+      // A statement reads or deletes an old key (or rewrites an old value): the group must run for any span carrying it.
+      for (const statement of group.statements) {
+        const old = /^set\(span\.attributes\["[^"]+"\], span\.attributes\["([^"]+)"\]\)/.exec(statement)?.[1] ?? /^delete_key\(span\.attributes, "([^"]+)"\)/.exec(statement)?.[1];
+        if (old) expect(group.conditions).toContain(`span.attributes["${old}"] != nil`);
+        else expect(group.conditions).toContain(/ where (.+)$/.exec(statement)?.[1]);
+      }
+    }
+    // Current names alone do not trigger the group.
+    const all = groups.flatMap((x) => x.conditions).join("\n");
+    for (const current of ["messaging.destination.name", "server.address", "db.query.text", "http.request.method"]) expect(all).not.toContain(`["${current}"] != nil`);
+  });
+
+  it("compresses the in-cluster hop to the samplers with snappy (cheap), not left uncompressed", () => {
+    expect(g.exporters.loadbalancing.protocol.otlp.compression).toBe("snappy");
   });
 
   it("escapes $ for the Collector's variable expansion in statements (YAML text)", () => {

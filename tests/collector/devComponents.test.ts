@@ -28,7 +28,9 @@ describe("collector in dev", () => {
     expectContainerMatchesConfig(s, "tracing-collector-gateway-deployment", "collector-gateway.yaml", "collector-gateway-tls");
     const sampler = expectContainerMatchesConfig(s, "tracing-collector-sampler-statefulset", "collector-sampler.yaml", "collector-sampler-tls");
     expect(sampler.processors.tail_sampling.decision_wait).toBe("30s");
-    expect(sampler.processors.tail_sampling.decision_cache.non_sampled_cache_size).toBe(500 * (30 + 60) * 2);
+    // Sized from tracing:peakSpansPerSecond 2000 / meanSpansPerTrace 10 on one pod: 200 traces/s.
+    expect(sampler.processors.tail_sampling.decision_cache.non_sampled_cache_size).toBe(200 * (30 + 60) * 2);
+    expect(sampler.processors.tail_sampling.num_traces).toBe(2000 * 30);
   });
 
   it("has NetworkPolicy flows on the ports the configs listen on", async () => {

@@ -51,7 +51,10 @@ describe("collector in prod", () => {
     expect(g.exporters.loadbalancing.resolver.dns).toMatchObject({ hostname: "collector-sampler.tracing.svc.cluster.local", port: "4317" });
     expect(g.exporters.loadbalancing.protocol.otlp.tls.server_name_override).toBe("collector-sampler.tracing.svc.cluster.local");
     expect(smp.exporters["otlp_grpc/orders"].endpoint).toBe("tempo.tracing.svc.cluster.local:4317");
-    expect(smp.processors.tail_sampling.decision_cache.sampled_cache_size).toBe(500 * (30 + 120) * 2);
+    // Sized from tracing:peakSpansPerSecond 20000 / meanSpansPerTrace 10 on 3 sampler pods, 2 serving: 1000 traces/s per pod.
+    expect(smp.processors.tail_sampling.expected_new_traces_per_sec).toBe(1000);
+    expect(smp.processors.tail_sampling.decision_cache.sampled_cache_size).toBe(1000 * (30 + 120) * 2);
+    expect(smp.processors.memory_limiter).toMatchObject({ limit_mib: 819, spike_limit_mib: 163 });
   });
 
   it("keeps the sending queue on a per-pod volume mounted at file_storage's directory", async () => {

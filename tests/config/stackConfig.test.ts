@@ -131,11 +131,22 @@ describe("stack configuration", () => {
     ["orderSamplePercent", "150"],
     ["slowTraceThresholdMs", "50"],
     ["maxConsumerDelaySeconds", "0"],
+    ["peakSpansPerSecond", "50"],
+    ["peakSpansPerSecond", "2000000"],
+    ["meanSpansPerTrace", "0"],
     ["gatewayReplicas", "0"],
     ["certValidityDays", "398"],
   ])("rejects %s = %s", (key, value) => {
     const problems = problemsOf({ [key]: value });
     expect(problems[0]).toContain(`tracing:${key} = "${value}"`);
+  });
+
+  it("rejects a peak that one sampler pod cannot hold, naming the keys to change", () => {
+    // 1M spans/s on 3 pods (2 serving): 500k spans/s x 30 s held per pod, far beyond 16 GiB.
+    const problems = problemsOf({ peakSpansPerSecond: "1000000", samplerReplicas: "3" });
+    expect(problems.join("\n")).toMatch(/tracing:peakSpansPerSecond = 1000000: needs \d+ MiB per sampler pod with tracing:samplerReplicas = 3.*raise tracing:samplerReplicas/);
+    // Spread over 20 pods (19 serving) the same peak fits.
+    expect(parse({ peakSpansPerSecond: "1000000", samplerReplicas: "20" }, allSecrets).traffic.peakSpansPerSecond).toBe(1_000_000);
   });
 
   it("rejects TLS versions below 1.2", () => {
