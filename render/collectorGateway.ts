@@ -18,6 +18,7 @@ import {
 } from "./collectorCommon";
 import { ScrubbingOptions, scrubbingStatementGroups, StatementGroup } from "./scrubbing";
 import { semconvStatementGroups } from "./semconv";
+import { SPAN_METRICS_COMPONENTS, spanMetricsConfig, SpanMetricsOptions } from "./spanMetrics";
 
 /** How the loadbalancing exporter finds sampler pods. */
 export type SamplerResolver =
@@ -45,6 +46,8 @@ export interface CollectorGatewayOptions {
   readonly scrubbing?: ScrubbingOptions;
   /** Paths whose server spans are dropped (probes and scrapes). @default HEALTH_PATHS */
   readonly healthPaths?: readonly string[];
+  /** RED metrics from every span, before sampling, to the metrics stores (R5). @default undefined (no span metrics) */
+  readonly spanMetrics?: SpanMetricsOptions;
 }
 
 /** Probe and scrape endpoints: their spans are noise and are dropped at the gateway. */
@@ -82,6 +85,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       ? { static: { hostnames: [...options.samplerResolver.static] } }
       : { dns: { hostname: options.samplerResolver.dns.hostname, port: String(options.samplerResolver.dns.port), interval: "5s", timeout: "1s" } };
   const c = GATEWAY_COMPONENTS;
+  const metrics = options.spanMetrics ? spanMetricsConfig(options.spanMetrics) : undefined;
 
   const config = {
     extensions: { [c.health]: healthCheckExtension(options.healthEndpoint, options.tls, minVersion) },
@@ -98,7 +102,9 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       [c.scrub]: transformConfig(scrubbingStatementGroups(options.scrubbing)),
       [c.semconv]: transformConfig(semconvStatementGroups()),
       [c.dropHealth]: { error_mode: "ignore", trace_conditions: healthSpanConditions(options.healthPaths ?? HEALTH_PATHS) },
+      ...metrics?.processors,
     },
+    ...(metrics ? { connectors: metrics.connectors } : {}),
     exporters: {
       [c.exporter]: {
         routing_key: "traceID",
@@ -116,6 +122,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
         },
         resolver,
       },
+      ...metrics?.exporters,
     },
     service: {
       extensions: [c.health],
@@ -124,8 +131,10 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
           receivers: [c.receiver],
           // Scrubbing comes right after memory_limiter: no other component sees unscrubbed data (R12).
           processors: [c.memoryLimiter, c.scrub, c.semconv, c.dropHealth],
-          exporters: [c.exporter],
+          // Span metrics see every span after scrubbing and before sampling (R5, R12).
+          exporters: [c.exporter, ...(metrics ? [SPAN_METRICS_COMPONENTS.connector] : [])],
         },
+        ...metrics?.pipelines,
       },
     },
   };
