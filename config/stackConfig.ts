@@ -4,6 +4,7 @@
  * The README's configuration reference documents the same keys; a test keeps
  * the two in step.
  */
+import { AlertingConfig, parseAlerting } from "./alerting";
 import { cidrProblem } from "./cidr";
 import { ConfigError, FieldReader, RawConfig } from "./fields";
 
@@ -12,7 +13,7 @@ export type ArchiveStorageClass = "GLACIER" | "DEEP_ARCHIVE";
 export type GrafanaDatabase = "sqlite" | "postgres";
 
 /** Secret keys: only ever read from `pulumi config set --secret`. */
-export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword"] as const;
+export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword", "alertWebhookUrl"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export interface OidcConfig {
@@ -85,6 +86,8 @@ export interface StackConfig<S> {
   readonly storageClassName: string;
   /** Repository of the Collector image built from collector/builder-config.yaml (tagged with COLLECTOR_VERSION). */
   readonly collectorImageRepository: string;
+  /** Alert thresholds, receivers and the metrics stores (R5). */
+  readonly alerting: AlertingConfig;
   readonly secrets: { readonly [K in SecretKey]?: S };
 }
 
@@ -280,6 +283,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
       pattern: /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/,
       allowed: "must be an image repository without tag, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/otelcol-tracing",
     }),
+    alerting: parseAlerting(r),
     secrets,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -293,5 +297,6 @@ export const PLAIN_KEYS = [
   "defaultSamplePercent", "orderSamplePercent", "slowTraceThresholdMs", "maxConsumerDelaySeconds", "tlsMinVersion",
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",
-  "auditRetentionDays", "storageClassName", "collectorImageRepository",
+  "auditRetentionDays", "storageClassName", "collectorImageRepository", "alerting", "alertEmails", "metricsRetentionDays",
+  "metricsVolumeGiB",
 ] as const;

@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { memoryLimitsFor, TlsMinVersion } from "../../render/collectorCommon";
 import { renderCollectorGateway } from "../../render/collectorGateway";
+import { metricsStoreTargets } from "../../specs/metricsStores";
 import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
 import { internalEndpoint } from "../internalEndpoint";
@@ -76,6 +77,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
             samplerServerName: samplerFqdn,
             healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
             memory,
+            spanMetrics: { stores: metricsStoreTargets(args.namespace), tls: MOUNTED_TLS, tlsMinVersion: args.tlsMinVersion ?? "1.3" },
           }),
         },
       },

@@ -75,6 +75,8 @@ export class Grafana extends pulumi.ComponentResource {
         caCertPem: args.caCertPem,
         dependsOn: [workload.deployment, workload.service],
         deployment: workload.deployment,
+        alerting: cfg.alerting,
+        alertWebhookUrl: cfg.secrets.alertWebhookUrl,
       },
       this,
     );

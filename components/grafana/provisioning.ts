@@ -12,7 +12,9 @@ import { orderLookupDashboard } from "../../render/dashboards/orderLookup";
 import { orderPipelineDashboard } from "../../render/dashboards/orderPipeline";
 import { GRAFANA_ORGS } from "../../render/grafanaIni";
 import { serviceDnsNames } from "../../specs/topology";
+import { AlertingConfig } from "../../config/alerting";
 import { IssuedCertificate } from "../pki";
+import { provisionAlerting } from "./alerting";
 import { BREAK_GLASS_ADMIN } from "./configuration";
 import { TempoDataSourceSpec, OrgKey, TEMPO_DATA_SOURCES, tempoDataSourceUrl, tempoJsonData, tempoSecureJsonData } from "./dataSources";
 
@@ -29,6 +31,10 @@ export interface GrafanaProvisioningArgs {
   readonly dependsOn: pulumi.Resource[];
   /** The Grafana Deployment, restarted once the organisations exist. */
   readonly deployment: pulumi.Resource;
+  /** Alert thresholds and receivers (tracing:alerting, tracing:alertEmails). */
+  readonly alerting: AlertingConfig;
+  /** Engineering's webhook receiver (secret tracing:alertWebhookUrl). @default undefined (e-mail only) */
+  readonly alertWebhookUrl?: pulumi.Input<string>;
 }
 
 type Orgs = Record<OrgKey, grafana.oss.Organization>;
@@ -79,6 +85,19 @@ export function provisionGrafana(name: string, args: GrafanaProvisioningArgs, pa
     orgs[key] = new grafana.oss.Organization(`${name}-org-${key}`, { name: GRAFANA_ORGS[key], adminUser: BREAK_GLASS_ADMIN, createUsers: false }, viaApi);
   }
   for (const spec of TEMPO_DATA_SOURCES) tempoDataSource(name, spec, orgs, args, viaApi);
+  provisionAlerting(
+    name,
+    {
+      namespace: args.namespace,
+      grafanaUrl: args.url,
+      alerting: args.alerting,
+      webhookUrl: args.alertWebhookUrl,
+      orgIds: { support: orgs.support.orgId, engineering: orgs.engineering.orgId },
+      certificate: args.certificate,
+      caCertPem: args.caCertPem,
+    },
+    viaApi,
+  );
 
   // org_mapping resolves organisation names when Grafana starts, and the organisations exist
   // only now: restart the pods once per set of organisation ids (a no-op on later runs).

@@ -10,6 +10,7 @@ import { parseStackConfig, StackConfig } from "../../config/stackConfig";
 import { memoryLimitsFor } from "../../render/collectorCommon";
 import { CollectorGatewayOptions } from "../../render/collectorGateway";
 import { CollectorSamplerOptions } from "../../render/collectorSampler";
+import { metricsStoreTargets } from "../../specs/metricsStores";
 import { PORTS, serviceDnsNames, TLS_MOUNT } from "../../specs/topology";
 import { readStackConfigFile } from "../../synth/stackFile";
 import { REPO_ROOT } from "./paths";
@@ -41,6 +42,7 @@ export function deployedGatewayOptions(cfg: StackConfig<string>): CollectorGatew
     samplerServerName: sampler,
     healthEndpoint: POD(PORTS.healthCheck),
     memory: memoryLimitsFor(GATEWAY_MEMORY_LIMIT_MIB),
+    spanMetrics: { stores: metricsStoreTargets(cfg.namespace), tls: MOUNTED_TLS, tlsMinVersion: cfg.tls.minVersion },
   };
 }
 
