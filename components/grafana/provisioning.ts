@@ -7,7 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import { dashboardJson } from "../../render/dashboards/model";
+import { dashboardJson, DataSourceRef } from "../../render/dashboards/model";
+import { METRICS_STORES } from "../../specs/metricsStores";
 import { orderLookupDashboard } from "../../render/dashboards/orderLookup";
 import { orderPipelineDashboard } from "../../render/dashboards/orderPipeline";
 import { GRAFANA_ORGS } from "../../render/grafanaIni";
@@ -39,6 +40,8 @@ export interface GrafanaProvisioningArgs {
 
 type Orgs = Record<OrgKey, grafana.oss.Organization>;
 
+const ORDER_METRICS_UID = (METRICS_STORES.find((s) => s.store === "orders") as (typeof METRICS_STORES)[number]).dataSourceUid;
+
 function tempoDataSource(name: string, spec: TempoDataSourceSpec, orgs: Orgs, args: GrafanaProvisioningArgs, opts: pulumi.CustomResourceOptions): void {
   const orgId = orgs[spec.org].orgId.apply(String);
   const proxyServerName = serviceDnsNames("grafana", args.namespace).at(-1) as string;
@@ -62,7 +65,13 @@ function tempoDataSource(name: string, spec: TempoDataSourceSpec, orgs: Orgs, ar
   );
   const folder = new grafana.oss.Folder(`${name}-folder-${spec.org}`, { orgId, title: "Order tracing", uid: `order-tracing-${spec.org}` }, opts);
   const ref = dataSource.uid.apply((uid) => ({ type: "tempo" as const, uid }));
-  const builders = { "order-lookup": orderLookupDashboard, "order-pipeline": orderPipelineDashboard };
+  // Both organisations have the orders-only metrics store (specs/metricsStores.ts); the hop panels read it.
+  const metrics = { type: "prometheus" as const, uid: ORDER_METRICS_UID };
+  const lostOrderMinutes = args.alerting.thresholds.lostOrderSeconds / 60;
+  const builders = {
+    "order-lookup": (r: DataSourceRef) => orderLookupDashboard(r, lostOrderMinutes),
+    "order-pipeline": (r: DataSourceRef) => orderPipelineDashboard(r, metrics),
+  };
   for (const dashboard of spec.dashboards) {
     new grafana.oss.Dashboard(
       `${name}-dashboard-${spec.org}-${dashboard}`,

@@ -11,6 +11,7 @@ import { renderCollectorGateway } from "../../render/collectorGateway";
 import { renderCollectorSampler, SamplingPolicyOptions } from "../../render/collectorSampler";
 import { serviceDnsNames } from "../../specs/topology";
 import { startApps } from "./apps";
+import { startMetricsStores, waitForMetricsStore } from "./metricsStores";
 import { CERT_NAMESPACE, generateTestPki, TestPki } from "./certs";
 import { startCollector, waitForCollector } from "./collectors";
 import { deployedGatewayOptions, deployedSamplerOptions, stackConfig } from "./deployedOptions";
@@ -26,6 +27,8 @@ import { prepareTempo, startTempo, waitForTempo } from "./tempoStandIn";
 /** decision_wait of the e2e samplers (difference decision-wait). */
 export const E2E_DECISION_WAIT_SECONDS = 5;
 export const SAMPLER_COUNT = 2;
+/** Span-metrics flush interval of the e2e gateway (difference metrics-timing). */
+export const E2E_SPAN_METRICS_FLUSH_SECONDS = 2;
 export const STATE_FILE_ENV = "E2E_STATE_FILE";
 
 /** Everything a test needs to talk to the running stack (JSON, written to `<runDir>/state.json`). */
@@ -36,6 +39,8 @@ export interface StackState {
   readonly samplers: readonly { readonly grpcPort: number; readonly healthPort: number; readonly metricsPort: number }[];
   readonly tempo: { readonly httpPort: number; readonly grpcPort: number; readonly otlpGrpcPort: number; readonly configFile: string; readonly serverName: string };
   readonly apps: { readonly shop: string; readonly crm: string; readonly mes: string };
+  /** Loopback ports of the local metrics stores, by store (`orders`, `all`). */
+  readonly metrics: Readonly<Record<string, number>>;
   /** The dev stack's sampling settings, as deployed. */
   readonly sampling: SamplingPolicyOptions;
   readonly decisionWaitSeconds: number;
@@ -96,6 +101,7 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
     rabbit: { amqp: port(), dist: port(), epmd: port() },
     postgres: port(),
     apps: { shop: port(), crm: port(), mes: port() },
+    metrics: { orders: port(), all: port() },
   };
 
   const tempoServerName = serviceDnsNames("tempo", CERT_NAMESPACE).at(-1) as string;
@@ -122,13 +128,23 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
     });
     return { proc: startCollector(supervisor, { name: `collector-sampler-${i}`, config: renderCollectorSampler(options), memoryLimitMiB: options.memory.limitMiB, healthPort: s.healthPort, metricsPort: s.metricsPort }), port: s.healthPort };
   });
+  const stores = startMetricsStores(supervisor, ports.metrics, pki.workloads, {
+    gatewayMetricsPort: ports.gateway.metricsPort,
+    samplerMetricsPorts: ports.samplers.map((s) => s.metricsPort),
+    tempoHttpPort: ports.tempo.httpPort,
+    tempoServerName,
+  });
   const gatewayOptions = gatewayForE2e(deployedGatewayOptions(cfg), {
     ...ports.gateway,
     tls: pki.workloads["collector-gateway"],
     samplers: ports.samplers.map((s) => `127.0.0.1:${s.grpcPort}`),
+    metricsStores: ports.metrics,
+    spanMetricsFlushSeconds: E2E_SPAN_METRICS_FLUSH_SECONDS,
   });
   const gateway = startCollector(supervisor, { name: "collector-gateway", config: renderCollectorGateway(gatewayOptions), memoryLimitMiB: gatewayOptions.memory.limitMiB, healthPort: ports.gateway.healthPort, metricsPort: ports.gateway.metricsPort });
 
+  await Promise.all(stores.map((s) => waitForMetricsStore(s.process, s.port, pki.tester)));
+  progress("metrics stores ready (Prometheus: metrics-orders, metrics-all)");
   await waitForTempo(tempo, ports.tempo.httpPort, pki.tester);
   progress("tempo stand-in ready");
   await Promise.all([...samplers.map((s) => waitForCollector(s.proc, s.port, pki.caFile)), waitForCollector(gateway, ports.gateway.healthPort, pki.caFile)]);
@@ -152,9 +168,11 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
     apps: { shop: `http://127.0.0.1:${ports.apps.shop}`, crm: `http://127.0.0.1:${ports.apps.crm}`, mes: `http://127.0.0.1:${ports.apps.mes}` },
     sampling: cfg.sampling,
     decisionWaitSeconds: E2E_DECISION_WAIT_SECONDS,
+    metrics: ports.metrics,
   };
   fs.writeFileSync(stateFile(runDir), JSON.stringify(state, null, 2));
   const processes: Record<string, ManagedProcess> = { tempo, gateway, postgres: postgres.process };
+  for (const s of stores) processes[s.spec.workload] = s.process;
   samplers.forEach((s, i) => (processes[`sampler-${i}`] = s.proc));
   rabbit.processes.forEach((r) => (processes[r.spec.name] = r));
   apps.forEach((a) => (processes[a.spec.name] = a));

@@ -8,10 +8,20 @@ export const ORDER_LOOKUP_UID = "order-lookup";
 
 /** TraceQL for all spans of one order; `$order` is the dashboard's textbox variable. */
 export const ORDER_BY_ID_QUERY = '{ span.order.id = "$order" }';
+/**
+ * TraceQL (tenant orders) for lost orders: Shop API server spans that
+ * accepted an order (POST /orders, 201) and have no successful MES database
+ * span below them in the trace (`!<<`: not an ancestor of). Selects order.id
+ * so the table lists the affected order ids.
+ */
+export const LOST_ORDERS_QUERY =
+  '{ resource.service.name = "mes-api" && span.db.system.name != nil && status != error } !<< { resource.service.name = "shop-api" && kind = server && span.http.route = "/orders" && span.http.response.status_code = 201 } | select(span.order.id)';
+
 /** TraceQL for orders whose traces contain an error. */
 export const FAILED_ORDERS_QUERY = "{ span.order.id != nil && status = error }";
 
-export function orderLookupDashboard(ds: DataSourceRef): Dashboard {
+/** `lostOrderMinutes`: an order younger than this may still be on its way, so the lost-orders panel looks that far back. @default 10 */
+export function orderLookupDashboard(ds: DataSourceRef, lostOrderMinutes = 10): Dashboard {
   return {
     uid: ORDER_LOOKUP_UID,
     title: "Order lookup",
@@ -42,6 +52,16 @@ export function orderLookupDashboard(ds: DataSourceRef): Dashboard {
         targets: [traceqlSearch("A", ds, ORDER_BY_ID_QUERY, 1, "traces")],
         w: 24,
         h: 14,
+      },
+      {
+        type: "table",
+        title: "Lost orders",
+        description: `Orders accepted by Shop API (201) more than ${lostOrderMinutes} minutes ago that reached no successful MES database write: one row per order id. The LostOrders alert counts them from span metrics.`,
+        datasource: ds,
+        targets: [traceqlSearch("A", ds, LOST_ORDERS_QUERY, 100, "spans")],
+        timeShift: `${lostOrderMinutes}m`,
+        w: 24,
+        h: 10,
       },
       {
         type: "table",

@@ -4,7 +4,8 @@
  * (Tempo's metrics-generator-free query path: `| rate()`,
  * `| quantile_over_time(duration, .95)`). Engineering only.
  */
-import { Dashboard, DataSourceRef, layout, Panel, SCHEMA_VERSION, traceqlMetrics } from "./model";
+import { hopMetricPanels } from "./hopMetrics";
+import { Dashboard, DataSourceRef, layout, MetricsSourceRef, Panel, SCHEMA_VERSION, traceqlMetrics } from "./model";
 
 export const ORDER_PIPELINE_UID = "order-pipeline";
 
@@ -34,8 +35,9 @@ export const hopQueries = (hop: Hop) => ({
   p95: `${hop.selector} | quantile_over_time(duration, .95)`,
 });
 
-export function orderPipelineDashboard(ds: DataSourceRef): Dashboard {
-  const panels: (Omit<Panel, "id" | "gridPos"> & { w: number; h: number })[] = [];
+/** `metrics`: the span-metrics store; its exact per-hop RED panels come first. @default undefined (TraceQL panels only) */
+export function orderPipelineDashboard(ds: DataSourceRef, metrics?: MetricsSourceRef): Dashboard {
+  const panels: (Omit<Panel, "id" | "gridPos"> & { w: number; h: number })[] = metrics ? hopMetricPanels(metrics) : [];
   for (const hop of HOPS) {
     const q = hopQueries(hop);
     panels.push(

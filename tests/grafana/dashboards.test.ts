@@ -8,7 +8,7 @@ describe("Order lookup", () => {
   const d = orderLookupDashboard(ds);
   it("has a textbox `order` and queries traces by it", () => {
     expect(d.templating.list).toEqual([expect.objectContaining({ type: "textbox", name: "order" })]);
-    const queries = d.panels.flatMap((p) => p.targets ?? []).map((t) => t.query);
+    const queries = d.panels.flatMap((p) => p.targets ?? []).map((t) => ("query" in t ? t.query : t.expr));
     expect(queries).toContain('{ span.order.id = "$order" }');
     expect(ORDER_BY_ID_QUERY).toContain("$order");
     expect(queries).toContain("{ span.order.id != nil && status = error }");
@@ -22,7 +22,7 @@ describe("Order lookup", () => {
 
 describe("Order pipeline", () => {
   const d = orderPipelineDashboard(ds);
-  const queries = d.panels.flatMap((p) => p.targets ?? []).map((t) => t.query);
+  const queries = d.panels.flatMap((p) => p.targets ?? []).map((t) => ("query" in t ? t.query : t.expr));
   it("shows rate, errors and p95 latency for every hop", () => {
     expect(HOPS.map((h) => h.name)).toEqual(["Shop -> CRM", "CRM -> RabbitMQ publish", "RabbitMQ -> MES consume", "MES -> database"]);
     for (const hop of HOPS) {
@@ -33,7 +33,7 @@ describe("Order pipeline", () => {
     expect(queries).toContain('{ resource.service.name = "crm-api" && span.messaging.operation.type = "publish" && status = error } | rate()');
   });
   it("runs metrics queries as range queries and lays panels on the 24-column grid", () => {
-    for (const t of d.panels.flatMap((p) => p.targets ?? [])) expect(t.metricsQueryType).toBe("range");
+    for (const t of d.panels.flatMap((p) => p.targets ?? [])) expect("metricsQueryType" in t ? t.metricsQueryType : undefined).toBe("range");
     for (const p of d.panels) expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
     expect(new Set(d.panels.map((p) => p.id)).size).toBe(d.panels.length);
   });
