@@ -9,7 +9,7 @@
  */
 import { AlertRule, alertRules, AlertThresholds, countIn, DEFAULT_THRESHOLDS, SERIES } from "../render/alertRules";
 import { ruleExpression } from "../render/prometheusRules";
-import { EXPORTED_LABELS } from "../render/spanMetrics";
+import { EXPORTED_LABELS, GATEWAY_LABEL } from "../render/spanMetrics";
 import { progress } from "./harness/log";
 import { promQuery } from "./harness/metricsStores";
 import { exportSpans, grpcExporter, SpanFactory, succeeded } from "./harness/otlpLoad";
@@ -82,7 +82,7 @@ describe("alerting on span metrics (R5, R1, R7)", () => {
     const spans = new SpanFactory("billing-api").build([{ attributes: { "order.id": `ORD-${marker}`, "user.id": "u-4711", "user.email": "ivan.petrov@example.com", "url.query": "email=ivan.petrov@example.com" }, spans: 2 }]);
     expect(succeeded(await exportSpans(grpcExporter(state.gateway.grpcPort, state.pki.clients["shop-api"]), spans))).toBe(true);
     await waitFor("billing-api series in metrics-all", async () => ((await promQuery(state.metrics.all, client, 'spans_calls_total{service_name="billing-api"}')).length > 0 ? true : undefined), { timeoutMs: 30_000 });
-    const allowed = new Set(["__name__", "job", "le", ...EXPORTED_LABELS.map((l) => l.replace(/\./g, "_"))]);
+    const allowed = new Set(["__name__", "job", "le", GATEWAY_LABEL.name, ...EXPORTED_LABELS.map((l) => l.replace(/\./g, "_"))]);
     for (const port of Object.values(state.metrics)) {
       const series = await promQuery(port, client, '{__name__=~"spans_.*"}');
       expect(series.length).toBeGreaterThan(0);

@@ -38,6 +38,13 @@ export const EXPORTED_LABELS: readonly string[] = [...CONNECTOR_DIMENSIONS, ...M
 /** Resource attributes kept on metrics (they become Prometheus `job`); everything else is dropped. */
 export const EXPORTED_RESOURCE_ATTRIBUTES = ["service.name"] as const;
 
+/**
+ * Label the remote-write exporter adds to every series: the gateway pod's IP.
+ * Each gateway replica has its own cumulative counters, so replicas must not
+ * write the same series; the rules sum over it.
+ */
+export const GATEWAY_LABEL = { name: "gateway", value: "${env:POD_IP}" } as const;
+
 /** SQL verbs accepted as db.operation.name (derived from the pg span name `pg.query:<VERB> <db>`). */
 export const SQL_OPERATIONS = ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CALL", "BEGIN", "COMMIT", "ROLLBACK"] as const;
 
@@ -145,6 +152,7 @@ export function remoteWriteExporter(store: MetricsStoreTarget, tls: TlsFiles, mi
     tls: mutualTlsClient(tls, minVersion, store.serverName),
     timeout: "10s",
     add_metric_suffixes: true,
+    external_labels: { [GATEWAY_LABEL.name]: GATEWAY_LABEL.value },
     // target_info would copy every resource attribute into a series: off.
     target_info: { enabled: false },
     resource_to_telemetry_conversion: { enabled: false },
