@@ -10,7 +10,9 @@
 import { AlertRule, alertRules, AlertThresholds, countIn, DEFAULT_THRESHOLDS, SERIES } from "../render/alertRules";
 import { ruleExpression } from "../render/prometheusRules";
 import { EXPORTED_LABELS, GATEWAY_LABEL } from "../render/spanMetrics";
+import { LOST_ORDERS_QUERY } from "../render/dashboards/orderLookup";
 import { progress } from "./harness/log";
+import { TempoClient } from "./harness/tempoClient";
 import { promQuery } from "./harness/metricsStores";
 import { exportSpans, grpcExporter, SpanFactory, succeeded } from "./harness/otlpLoad";
 import { attachStack } from "./harness/stack";
@@ -57,14 +59,18 @@ async function untilFiring(id: string, timeoutMs = 90_000): Promise<number> {
 const ordersWritten = () => promQuery(state.metrics.orders, client, countIn(SERIES.orderWrites, 600)).then((r) => r[0]?.value ?? 0);
 
 describe("alerting on span metrics (R5, R1, R7)", () => {
+  const normalOrderTraceIds: string[] = [];
   beforeAll(async () => {
-    // Earlier test files cause failures on purpose (Tempo outage, late consumers): wait until their windows have passed.
+    // An order, so the traffic-drop alert sees traffic. Earlier test files cause failures on purpose
+    // (Tempo outage, late consumers): wait until their windows have passed.
+    expect((await placeOrder(state)).status).toBe(201);
     await waitFor("every alert quiet before the checks", async () => ((await firingRules()).length === 0 ? true : undefined), { timeoutMs: 180_000, intervalMs: 2000 });
   });
 
   it("normal orders keep every alert quiet", async () => {
     const before = await ordersWritten();
     const orders = await mapLimit(Array.from({ length: 4 }), 2, () => placeOrder(state));
+    normalOrderTraceIds.push(...orders.map((o) => o.traceId));
     expect(orders.map((o) => o.status)).toEqual([201, 201, 201, 201]);
     await waitFor("the orders' database writes in metrics-orders", async () => ((await ordersWritten()) >= before + 4 ? true : undefined), { timeoutMs: 60_000, intervalMs: 1000 });
     // Past the lost-order and consume deadlines: the accepted orders are now inside the windows that compare them with their writes.
@@ -113,6 +119,14 @@ describe("alerting on span metrics (R5, R1, R7)", () => {
     expect(await untilFiring("MesDatabaseErrors")).toBeGreaterThanOrEqual(1);
     // The order was accepted but never written: after lostOrderSeconds the lost-order count includes it.
     expect(await untilFiring("LostOrders")).toBeGreaterThanOrEqual(1);
+    // The Lost orders panel's TraceQL lists it in tenant orders, and not the orders that were written.
+    const tempo = new TempoClient(state.tempo.httpPort, state.pki.tester);
+    const lost = await waitFor("the lost order in the Lost orders query", async () => {
+      const hits = await tempo.search("orders", LOST_ORDERS_QUERY, { sinceSeconds: 900 });
+      return hits.some((h) => h.traceID === order.traceId) ? hits.map((h) => h.traceID) : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 2000 });
+    expect(lost).toContain(order.traceId);
+    expect(lost).not.toContain(normalOrderTraceIds[0]);
   });
 
   it("a consumer that does not run within N seconds raises messages published but not consumed", async () => {
