@@ -153,11 +153,12 @@ export function remoteWriteExporter(store: MetricsStoreTarget, tls: TlsFiles, mi
     timeout: "10s",
     add_metric_suffixes: true,
     external_labels: { [GATEWAY_LABEL.name]: GATEWAY_LABEL.value },
-    // target_info would copy every resource attribute into a series: off.
+    // target_info would copy every resource attribute into a series, scope info adds otel_scope_* labels: both off.
     target_info: { enabled: false },
+    disable_scope_info: true,
     resource_to_telemetry_conversion: { enabled: false },
     retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "5m" },
-    remote_write_queue: { enabled: true, queue_size: 10000, num_consumers: 2 },
+    remote_write_queue: { enabled: true, queue_size: 10000 },
   };
 }
 

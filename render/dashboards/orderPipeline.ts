@@ -2,7 +2,7 @@
  * "Order pipeline" (R1): errors and latency per hop of the order flow,
  * Shop -> CRM -> RabbitMQ -> MES -> database, from TraceQL metrics queries
  * (Tempo's metrics-generator-free query path: `| rate()`,
- * `| quantile_over_time(duration, .95)`). Engineering only.
+ * `| quantile_over_time(duration, .95)`). Engineering only. With a metrics store, exact per-hop RED panels from span metrics (every span, before sampling) come first.
  */
 import { hopMetricPanels } from "./hopMetrics";
 import { Dashboard, DataSourceRef, layout, MetricsSourceRef, Panel, SCHEMA_VERSION, traceqlMetrics } from "./model";
