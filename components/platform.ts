@@ -13,6 +13,8 @@ import { PrivateNetwork } from "./network";
 import { Pki } from "./pki";
 import { Collector, CollectorEndpoints } from "./collector";
 import { Grafana } from "./grafana/grafana";
+import { MetricsStore } from "./metricsStore";
+import { METRICS_STORES } from "../specs/metricsStores";
 import { Tempo } from "./tempo";
 import { TraceStore } from "./traceStore";
 
@@ -137,6 +139,25 @@ export class TracingPlatform extends pulumi.ComponentResource {
     );
     this.collectorEndpoints = collector.endpoints;
 
+    // --- metrics stores: span metrics from the gateway, read by Grafana's alert rules (R5) ---
+    const metricsStores = METRICS_STORES.map(
+      (spec) =>
+        new MetricsStore(
+          `${name}-${spec.workload}`,
+          {
+            namespace: cfg.namespace,
+            namespaceRef: network.namespace,
+            spec,
+            tlsSecretName: pki.tlsSecrets[spec.workload],
+            tlsMinVersion: cfg.tls.minVersion,
+            retentionDays: cfg.alerting.metricsRetentionDays,
+            volumeGiB: cfg.alerting.metricsVolumeGiB,
+            storageClassName: cfg.storageClassName,
+          },
+          child,
+        ),
+    );
+
     // --- Grafana, access and audit ---
     const grafana = new Grafana(
       `${name}-grafana`,
@@ -149,7 +170,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
         region,
         tags,
       },
-      { ...child, dependsOn: [tempo] },
+      { ...child, dependsOn: [tempo, ...metricsStores] },
     );
     this.grafanaUrl = grafana.url;
     this.auditBucketName = grafana.auditBucketName;

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_TEMPO_LIMITS } from "../render/tempoLimits";
 import { MAX_SAMPLER_CONTAINER_MIB, samplerCapacity } from "../render/samplerSizing";
+import { AlertingConfig, parseAlerting } from "./alerting";
 import { cidrProblem } from "./cidr";
 import { ConfigError, FieldReader, RawConfig } from "./fields";
 import { parseScrubbingConfig } from "./scrubbingConfig";
@@ -16,7 +17,7 @@ export type ArchiveStorageClass = "GLACIER" | "DEEP_ARCHIVE";
 export type GrafanaDatabase = "sqlite" | "postgres";
 
 /** Secret keys: only ever read from `pulumi config set --secret`. */
-export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword", "kubeconfig"] as const;
+export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword", "kubeconfig", "alertWebhookUrl"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 /**
  * Secrets whose presence changes what is deployed, not just a value: the
@@ -137,6 +138,8 @@ export interface StackConfig<S> {
   readonly storageClassName: string;
   /** Repository of the Collector image built from collector/builder-config.yaml (tagged with COLLECTOR_VERSION). */
   readonly collectorImageRepository: string;
+  /** Alert thresholds, receivers and the metrics stores (R5). */
+  readonly alerting: AlertingConfig;
   readonly secrets: { readonly [K in SecretKey]?: S };
 }
 
@@ -380,6 +383,7 @@ export function parseStackConfig<S>(stack: string, raw: RawConfig, secret: (key:
       pattern: /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/,
       allowed: "must be an image repository without tag, e.g. 123456789012.dkr.ecr.eu-central-1.amazonaws.com/otelcol-tracing",
     }),
+    alerting: parseAlerting(r),
     secrets,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -396,5 +400,6 @@ export const PLAIN_KEYS = [
   "certValidityDays", "certRenewBeforeDays", "caValidityDays", "caRenewBeforeDays", "grafanaHostname", "collectorHostname",
   "privateHostedZoneId",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",
-  "auditRetentionDays", "auditBreakGlassRoleArn", "storageClassName", "collectorImageRepository", "scrubbing",
+  "auditRetentionDays", "auditBreakGlassRoleArn", "storageClassName", "collectorImageRepository", "scrubbing", "alerting",
+  "alertEmails", "metricsRetentionDays", "metricsVolumeGiB",
 ] as const;

@@ -20,6 +20,7 @@ import {
 } from "./collectorCommon";
 import { ScrubbingOptions, scrubbingProcessors, StatementGroup } from "./scrubbing";
 import { semconvStatementGroups } from "./semconv";
+import { SPAN_METRICS_COMPONENTS, spanMetricsConfig, SpanMetricsOptions } from "./spanMetrics";
 
 /** How the loadbalancing exporter finds sampler pods. */
 export type SamplerResolver =
@@ -47,6 +48,8 @@ export interface CollectorGatewayOptions {
   readonly scrubbing?: ScrubbingOptions;
   /** Paths whose server spans are dropped (probes and scrapes). @default HEALTH_PATHS */
   readonly healthPaths?: readonly string[];
+  /** RED metrics from every span, before sampling, to the metrics stores (R5). @default undefined (no span metrics) */
+  readonly spanMetrics?: SpanMetricsOptions;
 }
 
 /** Probe and scrape endpoints: their spans are noise and are dropped at the gateway. */
@@ -98,6 +101,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       : { dns: { hostname: options.samplerResolver.dns.hostname, port: String(options.samplerResolver.dns.port), interval: "5s", timeout: "1s" } };
   const c = GATEWAY_COMPONENTS;
   const scrubbing = scrubbingProcessors(options.scrubbing);
+  const metrics = options.spanMetrics ? spanMetricsConfig(options.spanMetrics) : undefined;
 
   const config = {
     extensions: { [c.health]: healthCheckExtension(options.healthEndpoint, options.tls, minVersion) },
@@ -117,7 +121,9 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       [c.dropLinks]: { error_mode: "ignore", trace_conditions: [SPAN_WITH_LINKS_CONDITION] },
       [c.allowList]: transformConfig(scrubbing.allowList),
       [c.scrub]: transformConfig(scrubbing.scrub),
+      ...metrics?.processors,
     },
+    ...(metrics ? { connectors: metrics.connectors } : {}),
     exporters: {
       [c.exporter]: {
         routing_key: "traceID",
@@ -137,6 +143,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
         },
         resolver,
       },
+      ...metrics?.exporters,
     },
     service: {
       extensions: [c.health],
@@ -145,8 +152,10 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
           receivers: [c.receiver],
           // Renames and drops first (the allow-list then names only current keys); nothing leaves before scrubbing (R12).
           processors: [c.memoryLimiter, c.semconv, c.dropHealth, c.dropLinks, c.allowList, c.scrub],
-          exporters: [c.exporter],
+          // Span metrics see every span after scrubbing and before sampling (R5, R12).
+          exporters: [c.exporter, ...(metrics ? [SPAN_METRICS_COMPONENTS.connector] : [])],
         },
+        ...metrics?.pipelines,
       },
     },
   };

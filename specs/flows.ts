@@ -130,6 +130,27 @@ export function platformFlows(inputs: FlowInputs): Flow[] {
       to: [cidrs(inputs.awsApiEgressCidrs)],
       ports: tcp(PORTS.https),
     },
+    {
+      name: "gateway-to-metrics",
+      purpose: "The gateway writes span metrics to the private metrics stores (Prometheus remote write, mTLS, R5).",
+      from: [workload("collector-gateway")],
+      to: [workload("metrics-orders"), workload("metrics-all")],
+      ports: tcp(PORTS.prometheus),
+    },
+    {
+      name: "grafana-to-metrics",
+      purpose: "Grafana's Prometheus data sources and alert rules query the metrics stores (mTLS, R5).",
+      from: [workload("grafana")],
+      to: [workload("metrics-orders"), workload("metrics-all")],
+      ports: tcp(PORTS.prometheus),
+    },
+    {
+      name: "metrics-to-tempo",
+      purpose: "The platform metrics store scrapes Tempo's metrics endpoint (mTLS): the Tempo-not-ready alert.",
+      from: [workload("metrics-all")],
+      to: [workload("tempo")],
+      ports: tcp(PORTS.tempoHttp),
+    },
   ];
   if (inputs.grafanaDatabase === "postgres") {
     flows.push({

@@ -4,8 +4,8 @@
  * renderers agree on. Pure data, no Pulumi.
  */
 
-export type Workload = "collector-gateway" | "collector-sampler" | "tempo" | "grafana";
-export const WORKLOADS: readonly Workload[] = ["collector-gateway", "collector-sampler", "tempo", "grafana"];
+export type Workload = "collector-gateway" | "collector-sampler" | "tempo" | "grafana" | "metrics-orders" | "metrics-all";
+export const WORKLOADS: readonly Workload[] = ["collector-gateway", "collector-sampler", "tempo", "grafana", "metrics-orders", "metrics-all"];
 
 /** Applications that send traces (R1) and get client certificates for mutual TLS to the gateway. */
 export const APPLICATIONS = ["shop-api", "crm-api", "mes-api"] as const;
@@ -29,6 +29,7 @@ export const PORTS = {
   dns: 53,
   https: 443,
   postgres: 5432,
+  prometheus: 9090,
 } as const;
 
 /** The in-cluster DNS names of a Service, shortest first. */

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { memoryLimitsFor, TlsMinVersion } from "../../render/collectorCommon";
 import { renderCollectorGateway } from "../../render/collectorGateway";
 import { ScrubbingOptions } from "../../render/scrubbing";
+import { metricsStoreTargets } from "../../specs/metricsStores";
 import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
 import { internalEndpoint } from "../internalEndpoint";
@@ -80,6 +81,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
             healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
             memory,
             scrubbing: args.scrubbing,
+            spanMetrics: { stores: metricsStoreTargets(args.namespace), tls: MOUNTED_TLS, tlsMinVersion: args.tlsMinVersion ?? "1.3" },
           }),
         },
       },

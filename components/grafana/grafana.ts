@@ -89,6 +89,8 @@ export class Grafana extends pulumi.ComponentResource {
         caCertPem: args.caCertPem,
         dependsOn: [workload.statefulSet, workload.service, reachable],
         statefulSet: workload.statefulSet,
+        alerting: cfg.alerting,
+        alertWebhookUrl: cfg.secrets.alertWebhookUrl,
       },
       this,
     );

@@ -7,13 +7,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import { dashboardJson } from "../../render/dashboards/model";
+import { dashboardJson, DataSourceRef } from "../../render/dashboards/model";
+import { METRICS_STORES } from "../../specs/metricsStores";
 import { orderLookupDashboard } from "../../render/dashboards/orderLookup";
 import { orderPipelineDashboard } from "../../render/dashboards/orderPipeline";
 import { SSO_GATE_OPEN } from "../../render/grafanaFront";
 import { GRAFANA_ORGS } from "../../render/grafanaIni";
 import { serviceDnsNames } from "../../specs/topology";
+import { AlertingConfig } from "../../config/alerting";
 import { IssuedCertificate } from "../pki";
+import { provisionAlerting } from "./alerting";
 import { BREAK_GLASS_ADMIN } from "./configuration";
 import { SSO_GATE_ANNOTATION } from "./workload";
 import { TempoDataSourceSpec, OrgKey, TEMPO_DATA_SOURCES, tempoDataSourceUrl, tempoJsonData, tempoSecureJsonData } from "./dataSources";
@@ -31,6 +34,10 @@ export interface GrafanaProvisioningArgs {
   readonly dependsOn: pulumi.Resource[];
   /** The Grafana StatefulSet, restarted (with SSO opened) once the organisations exist. */
   readonly statefulSet: pulumi.Resource;
+  /** Alert thresholds and receivers (tracing:alerting, tracing:alertEmails). */
+  readonly alerting: AlertingConfig;
+  /** Engineering's webhook receiver (secret tracing:alertWebhookUrl). @default undefined (e-mail only) */
+  readonly alertWebhookUrl?: pulumi.Input<string>;
 }
 
 type Orgs = Record<OrgKey, grafana.oss.Organization>;
@@ -48,6 +55,8 @@ type Orgs = Record<OrgKey, grafana.oss.Organization>;
  * both organisations. Property names as @pulumiverse/grafana 2.40.0 spells them.
  */
 export const ORGANIZATION_MEMBERSHIP_FIELDS = ["admins", "editors", "viewers", "usersWithoutAccesses"] as const satisfies readonly (keyof grafana.oss.OrganizationArgs)[];
+
+const ORDER_METRICS_UID = (METRICS_STORES.find((s) => s.store === "orders") as (typeof METRICS_STORES)[number]).dataSourceUid;
 
 function tempoDataSource(name: string, spec: TempoDataSourceSpec, orgs: Orgs, args: GrafanaProvisioningArgs, opts: pulumi.CustomResourceOptions): void {
   const orgId = orgs[spec.org].orgId.apply(String);
@@ -72,7 +81,13 @@ function tempoDataSource(name: string, spec: TempoDataSourceSpec, orgs: Orgs, ar
   );
   const folder = new grafana.oss.Folder(`${name}-folder-${spec.org}`, { orgId, title: "Order tracing", uid: `order-tracing-${spec.org}` }, opts);
   const ref = dataSource.uid.apply((uid) => ({ type: "tempo" as const, uid }));
-  const builders = { "order-lookup": orderLookupDashboard, "order-pipeline": orderPipelineDashboard };
+  // Both organisations have the orders-only metrics store (specs/metricsStores.ts); the hop panels read it.
+  const metrics = { type: "prometheus" as const, uid: ORDER_METRICS_UID };
+  const lostOrderMinutes = args.alerting.thresholds.lostOrderSeconds / 60;
+  const builders = {
+    "order-lookup": (r: DataSourceRef) => orderLookupDashboard(r, lostOrderMinutes),
+    "order-pipeline": (r: DataSourceRef) => orderPipelineDashboard(r, metrics),
+  };
   for (const dashboard of spec.dashboards) {
     new grafana.oss.Dashboard(
       `${name}-dashboard-${spec.org}-${dashboard}`,
@@ -99,6 +114,19 @@ export function provisionGrafana(name: string, args: GrafanaProvisioningArgs, pa
     );
   }
   for (const spec of TEMPO_DATA_SOURCES) tempoDataSource(name, spec, orgs, args, viaApi);
+  provisionAlerting(
+    name,
+    {
+      namespace: args.namespace,
+      grafanaUrl: args.url,
+      alerting: args.alerting,
+      webhookUrl: args.alertWebhookUrl,
+      orgIds: { support: orgs.support.orgId, engineering: orgs.engineering.orgId },
+      certificate: args.certificate,
+      caCertPem: args.caCertPem,
+    },
+    viaApi,
+  );
 
   // org_mapping resolves organisation names when Grafana starts, and the organisations exist only
   // now. Until this patch, the front proxy answers SSO logins with 503 (the pod template has no gate

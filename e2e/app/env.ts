@@ -20,6 +20,8 @@ export interface OrderRequest {
   readonly consumerDelayMs?: number;
   /** Test hook: publish to a queue that refuses every message, so the broker nacks. */
   readonly simulateNack?: boolean;
+  /** Test hook: MES writes to a table that does not exist, so the database answers an error. */
+  readonly simulateDbError?: boolean;
 }
 
 /** The message CRM publishes and MES consumes. */

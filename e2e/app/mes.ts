@@ -21,7 +21,9 @@ export async function start(): Promise<() => Promise<void>> {
     if (!msg) return;
     const order = JSON.parse(msg.content.toString("utf8")) as OrderMessage;
     const write = async () => {
-      await pool.query("INSERT INTO orders (order_id, user_id, items, created_at) VALUES ($1, $2, $3, now())", [order.orderId, order.userId, JSON.stringify(order.items)]);
+      // The alert checks' failing database: a real error from PostgreSQL (relation does not exist).
+      const table = order.simulateDbError ? "orders_unavailable" : "orders";
+      await pool.query(`INSERT INTO ${table} (order_id, user_id, items, created_at) VALUES ($1, $2, $3, now())`, [order.orderId, order.userId, JSON.stringify(order.items)]);
       await pool.query(
         `SELECT count(*) FROM customer_contacts WHERE email = ${quote(order.email)} OR phone = ${quote(order.phone)} OR full_name = ${quote(order.name)} OR card_number = ${quote(order.cardNumber)} OR loyalty_points > 1500`,
       );

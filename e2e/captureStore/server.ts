@@ -18,6 +18,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import * as fs from "fs";
+import * as https from "https";
 import * as tls from "tls";
 import { decodeExportTraceRequest } from "./otlpDecode";
 
@@ -52,10 +53,34 @@ function clientSubject(call: grpc.ServerUnaryCall<Buffer, Buffer>): string {
   return subject ? Object.entries(subject).map(([k, v]) => `${k}=${v}`).join(",") : "";
 }
 
+/**
+ * Tempo's HTTP side as far as the metrics store needs it: `/ready` and a
+ * Prometheus `/metrics` over the same mutual TLS, so the `tempo` scrape and the
+ * Tempo-not-ready alert see an up store in capture mode (and a down one while
+ * the outage check has it stopped).
+ */
+function serveReadiness(listen: string, files: { certFile: string; keyFile: string; caFile: string }, accepted: () => number): void {
+  const [host, port] = [listen.slice(0, listen.lastIndexOf(":")), Number(listen.slice(listen.lastIndexOf(":") + 1))];
+  const server = https.createServer(
+    { cert: fs.readFileSync(files.certFile), key: fs.readFileSync(files.keyFile), ca: fs.readFileSync(files.caFile), requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.3" },
+    (req, res) => {
+      if (req.url === "/ready") return void res.writeHead(200, { "content-type": "text/plain" }).end("ready\n");
+      if (req.url === "/metrics") {
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+        return void res.end(`# HELP capture_store_accepted_requests_total OTLP export requests recorded.\n# TYPE capture_store_accepted_requests_total counter\ncapture_store_accepted_requests_total ${accepted()}\n`);
+      }
+      res.writeHead(404).end();
+    },
+  );
+  server.listen(port, host);
+}
+
 function main(): void {
-  const [listen, certFile, keyFile, caFile, outFile] = process.argv.slice(2);
-  if (!outFile) throw new Error("usage: server.ts <host:port> <cert> <key> <ca> <out.jsonl>");
+  const [listen, certFile, keyFile, caFile, outFile, httpListen] = process.argv.slice(2);
+  if (!outFile) throw new Error("usage: server.ts <host:port> <cert> <key> <ca> <out.jsonl> [<http host:port>]");
   if (tls.DEFAULT_MIN_VERSION !== "TLSv1.3") throw new Error(`Error: start the capture store with NODE_OPTIONS=${TLS_MIN_NODE_OPTION} (minimum TLS is ${tls.DEFAULT_MIN_VERSION})`);
+  let accepted = 0;
+  if (httpListen) serveReadiness(httpListen, { certFile, keyFile, caFile }, () => accepted);
   const server = new grpc.Server();
   server.addService(
     {
@@ -85,6 +110,7 @@ function main(): void {
         }
         const record: CapturedRequest = { at: new Date().toISOString(), tenant, client: clientSubject(call), raw: call.request.toString("base64"), request };
         fs.appendFileSync(outFile, `${JSON.stringify(record)}\n`);
+        accepted++;
         // An empty ExportTraceServiceResponse: everything accepted.
         callback(null, Buffer.alloc(0));
       },

@@ -18,6 +18,8 @@ const SERVER = path.join(REPO_ROOT, "e2e", "captureStore", "server.ts");
 
 export interface CaptureStoreOptions {
   readonly otlpGrpcPort: number;
+  /** Where `/ready` and `/metrics` answer over the same mutual TLS (Tempo's HTTP port). */
+  readonly httpPort: number;
   /** The server certificate (Tempo's) and the CA that client certificates must chain to. */
   readonly tls: CertFiles;
   /** JSON-lines file the requests are appended to. */
@@ -28,7 +30,7 @@ export async function startCaptureStore(supervisor: Supervisor, o: CaptureStoreO
   const p = supervisor.start({
     name,
     command: TSX,
-    args: [SERVER, `127.0.0.1:${o.otlpGrpcPort}`, o.tls.certFile, o.tls.keyFile, o.tls.caFile, o.file],
+    args: [SERVER, `127.0.0.1:${o.otlpGrpcPort}`, o.tls.certFile, o.tls.keyFile, o.tls.caFile, o.file, `127.0.0.1:${o.httpPort}`],
     env: { NODE_OPTIONS: TLS_MIN_NODE_OPTION },
   });
   await waitForLog(p, /capture store listening/, 30_000);

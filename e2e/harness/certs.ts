@@ -93,6 +93,8 @@ export function generateTestPki(dir: string): TestPki {
     "collector-gateway": server("collector-gateway"),
     "collector-sampler": server("collector-sampler"),
     tempo: server("tempo"),
+    "metrics-orders": server("metrics-orders"),
+    "metrics-all": server("metrics-all"),
   };
   const clients = Object.fromEntries(APPLICATIONS.map((app) => [app, issue(dir, ca, `client-${app}`, app, [`DNS:${app}`], false)])) as Record<Application, CertFiles>;
   const tester = issue(dir, ca, "client-e2e-tester", "e2e-tester", ["DNS:e2e-tester"], false);

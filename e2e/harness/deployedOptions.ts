@@ -11,6 +11,7 @@ import { memoryLimitsFor } from "../../render/collectorCommon";
 import { CollectorGatewayOptions } from "../../render/collectorGateway";
 import { CollectorSamplerOptions } from "../../render/collectorSampler";
 import { samplerCapacity } from "../../render/samplerSizing";
+import { metricsStoreTargets } from "../../specs/metricsStores";
 import { PORTS, serviceDnsNames, TLS_MOUNT } from "../../specs/topology";
 import { readStackConfigFile } from "../../synth/stackFile";
 import { REPO_ROOT } from "./paths";
@@ -42,6 +43,7 @@ export function deployedGatewayOptions(cfg: StackConfig<string>): CollectorGatew
     healthEndpoint: POD(PORTS.healthCheck),
     memory: memoryLimitsFor(GATEWAY_MEMORY_LIMIT_MIB),
     scrubbing: cfg.scrubbing,
+    spanMetrics: { stores: metricsStoreTargets(cfg.namespace), tls: MOUNTED_TLS, tlsMinVersion: cfg.tls.minVersion },
   };
 }
 

@@ -128,6 +128,29 @@ export const DIFFERENCES: readonly Difference[] = [
     tempoKeys: [/\.wal\.path$/, /^live_store\.shutdown_marker_dir$/, /^backend_scheduler\.local_work_path$/, /^overrides\.per_tenant_override_config$/],
   },
   {
+    id: "metrics-stores",
+    what: "Where the gateway writes span metrics (Prometheus remote write)",
+    deployed: "https://metrics-orders|metrics-all.<namespace>.svc.cluster.local:9090/api/v1/write, quay.io/prometheus/prometheus (versions/prometheus.ts) in pods with PVCs",
+    e2e: "https://127.0.0.1:<free port>/api/v1/write of two local Debian Prometheus 2.42 processes with the rendered web config (client certificates required); certificate names verified as deployed",
+    why: "no cluster DNS; Debian's Prometheus is what can run here and supports every flag and web-config key the stores use",
+    collectorKeys: [/^exporters\.prometheusremotewrite\/(orders|all)\.endpoint$/],
+  },
+  {
+    id: "metrics-timing",
+    what: "Span-metrics flush interval, Prometheus scrape/evaluation interval and alert windows",
+    deployed: "metrics_flush_interval 15 s; scrape and evaluation every 30 s; alert windows from tracing:alerting (minutes)",
+    e2e: "flush every 2 s; scrape and evaluation every 2 s; alert windows of seconds (e2e/alerts.test.ts thresholds)",
+    why: "each alert scenario must rise over its threshold within seconds, not minutes",
+    collectorKeys: [/^connectors\.spanmetrics\.metrics_flush_interval$/],
+  },
+  {
+    id: "collector-self-metrics",
+    what: "Who reads the Collectors' own metrics (pipeline alerts)",
+    deployed: "nobody yet: the Collectors serve them on localhost:8888 inside their pods (see docs/alerting.md, known limits)",
+    e2e: "the local metrics-all Prometheus scrapes every Collector's internal-telemetry port on loopback (plain HTTP), jobs collector-gateway and collector-sampler",
+    why: "the pipeline alerts' expressions must be proven on real Collector metrics",
+  },
+  {
     id: "apps",
     what: "Shop, CRM and MES APIs, RabbitMQ, PostgreSQL",
     deployed: "the real services and their infrastructure (outside this project)",
@@ -166,12 +189,24 @@ export interface LocalGateway {
   readonly tls: TlsFiles;
   /** `127.0.0.1:<port>` of every sampler. */
   readonly samplers: readonly string[];
+  /** Loopback ports of the local metrics stores by store name (difference metrics-stores); undefined keeps the deployed endpoints. */
+  readonly metricsStores?: Readonly<Record<string, number>>;
+  /** Span-metrics flush interval (difference metrics-timing), in seconds; undefined keeps the deployed value. */
+  readonly spanMetricsFlushSeconds?: number;
 }
 
-/** Differences listen-address, tls-files, sampler-resolver. */
+/** Differences listen-address, tls-files, sampler-resolver, metrics-stores, metrics-timing. */
 export function gatewayForE2e(deployed: CollectorGatewayOptions, local: LocalGateway): CollectorGatewayOptions {
+  const metrics = deployed.spanMetrics;
+  const stores = local.metricsStores;
   return {
     ...deployed,
+    spanMetrics: metrics && {
+      ...metrics,
+      tls: local.tls,
+      flushIntervalSeconds: local.spanMetricsFlushSeconds ?? metrics.flushIntervalSeconds,
+      stores: metrics.stores.map((s) => (stores?.[s.name] ? { ...s, url: `https://127.0.0.1:${stores[s.name]}/api/v1/write` } : s)),
+    },
     listen: { grpc: podAddress(local.grpcPort), http: podAddress(local.httpPort) },
     healthEndpoint: podAddress(local.healthPort),
     tls: local.tls,

@@ -93,6 +93,8 @@ export function checkPrerequisites(): void {
   check(() => requireCommand("epmd", "erlang-base (pulled in by rabbitmq-server)"));
   check(() => rabbitmqServer());
   check(() => postgresBinDir());
+  check(() => requireCommand("prometheus", "prometheus"));
+  check(() => requireCommand("promtool", "prometheus"));
   check(() => {
     if (!isExecutable(TSX)) throw new MissingPrerequisite(`${TSX} is missing: run \`npm ci\``);
   });

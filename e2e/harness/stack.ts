@@ -13,6 +13,7 @@ import { renderCollectorGateway } from "../../render/collectorGateway";
 import { renderCollectorSampler, SamplingPolicyOptions } from "../../render/collectorSampler";
 import { serviceDnsNames } from "../../specs/topology";
 import { startApps } from "./apps";
+import { startMetricsStores, waitForMetricsStore } from "./metricsStores";
 import { CERT_NAMESPACE, generateTestPki, TestPki } from "./certs";
 import { startCollector, waitForCollector } from "./collectors";
 import { deployedGatewayOptions, deployedSamplerOptions, stackConfig } from "./deployedOptions";
@@ -30,6 +31,8 @@ import { MODE_FILE, TraceStoreMode, traceStoreMode } from "./traceStore";
 /** decision_wait of the e2e samplers (difference decision-wait). */
 export const E2E_DECISION_WAIT_SECONDS = 5;
 export const SAMPLER_COUNT = 2;
+/** Span-metrics flush interval of the e2e gateway (difference metrics-timing). */
+export const E2E_SPAN_METRICS_FLUSH_SECONDS = 2;
 export const STATE_FILE_ENV = "E2E_STATE_FILE";
 
 /** Everything a test needs to talk to the running stack (JSON, written to `<runDir>/state.json`). */
@@ -40,6 +43,8 @@ export interface StackState {
   readonly samplers: readonly { readonly grpcPort: number; readonly healthPort: number; readonly metricsPort: number }[];
   readonly traceStore: TraceStoreState;
   readonly apps: { readonly shop: string; readonly crm: string; readonly mes: string };
+  /** Loopback ports of the local metrics stores, by store (`orders`, `all`). */
+  readonly metrics: Readonly<Record<string, number>>;
   /** The dev stack's sampling settings, as deployed. */
   readonly sampling: SamplingPolicyOptions;
   readonly decisionWaitSeconds: number;
@@ -49,6 +54,8 @@ export interface TraceStoreState {
   readonly mode: TraceStoreMode;
   /** Where the samplers send OTLP (127.0.0.1), verified against serverName. */
   readonly otlpGrpcPort: number;
+  /** Where `/ready` and `/metrics` answer over mutual TLS (Tempo's HTTP port; the capture store's stand-in for it). */
+  readonly httpPort: number;
   readonly serverName: string;
   /** capture mode: the JSON-lines file of recorded requests. */
   readonly captureFile?: string;
@@ -120,6 +127,7 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
     rabbit: { amqp: port(), dist: port(), epmd: port() },
     postgres: port(),
     apps: { shop: port(), crm: port(), mes: port() },
+    metrics: { orders: port(), all: port() },
   };
 
   const serverName = serviceDnsNames("tempo", CERT_NAMESPACE).at(-1) as string;
@@ -145,15 +153,25 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
     });
     return { proc: startCollector(supervisor, { name: `collector-sampler-${i}`, config: renderCollectorSampler(options), memoryLimitMiB: options.memory.limitMiB, healthPort: s.healthPort, metricsPort: s.metricsPort }), port: s.healthPort };
   });
+  const stores = startMetricsStores(supervisor, ports.metrics, pki.workloads, {
+    gatewayMetricsPort: ports.gateway.metricsPort,
+    samplerMetricsPorts: ports.samplers.map((s) => s.metricsPort),
+    tempoHttpPort: ports.tempo.httpPort,
+    tempoServerName: serverName,
+  });
   const gatewayOptions = gatewayForE2e(deployedGatewayOptions(cfg), {
     ...ports.gateway,
     tls: pki.workloads["collector-gateway"],
     samplers: ports.samplers.map((s) => `127.0.0.1:${s.grpcPort}`),
+    metricsStores: ports.metrics,
+    spanMetricsFlushSeconds: E2E_SPAN_METRICS_FLUSH_SECONDS,
   });
   const gateway = startCollector(supervisor, { name: "collector-gateway", config: renderCollectorGateway(gatewayOptions), memoryLimitMiB: gatewayOptions.memory.limitMiB, healthPort: ports.gateway.healthPort, metricsPort: ports.gateway.metricsPort });
 
   await store.ready;
   progress(store.state.mode === "tempo" ? `Tempo ${store.state.tempo?.version} ready (prod stack config)` : "capture store ready");
+  await Promise.all(stores.map((s) => waitForMetricsStore(s.process, s.port, pki.tester)));
+  progress("metrics stores ready (Prometheus: metrics-orders, metrics-all)");
   await Promise.all([...samplers.map((s) => waitForCollector(s.proc, s.port, pki.caFile)), waitForCollector(gateway, ports.gateway.healthPort, pki.caFile)]);
   progress(`collectors ready: gateway + ${SAMPLER_COUNT} samplers (rendered dev configs)`);
   const [rabbit, postgres] = await Promise.all([rabbitStarting, postgresStarting]);
@@ -175,9 +193,11 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
     apps: { shop: `http://127.0.0.1:${ports.apps.shop}`, crm: `http://127.0.0.1:${ports.apps.crm}`, mes: `http://127.0.0.1:${ports.apps.mes}` },
     sampling: cfg.sampling,
     decisionWaitSeconds: E2E_DECISION_WAIT_SECONDS,
+    metrics: ports.metrics,
   };
   fs.writeFileSync(stateFile(runDir), JSON.stringify(state, null, 2));
   const processes: Record<string, ManagedProcess> = { traceStore: store.process, gateway, postgres: postgres.process };
+  for (const s of stores) processes[s.spec.workload] = s.process;
   samplers.forEach((s, i) => (processes[`sampler-${i}`] = s.proc));
   rabbit.processes.forEach((r) => (processes[r.spec.name] = r));
   apps.forEach((a) => (processes[a.spec.name] = a));
@@ -193,15 +213,15 @@ async function startTraceStore(runDir: string, supervisor: Supervisor, pki: Test
   if (mode === "capture") {
     const captureFile = path.join(runDir, "capture", "requests.jsonl");
     fs.mkdirSync(path.dirname(captureFile), { recursive: true });
-    const proc = await startCaptureStore(supervisor, { otlpGrpcPort: ports.otlpGrpcPort, tls: pki.workloads.tempo, file: captureFile });
-    const state: TraceStoreState = { mode, otlpGrpcPort: ports.otlpGrpcPort, serverName, captureFile };
+    const proc = await startCaptureStore(supervisor, { otlpGrpcPort: ports.otlpGrpcPort, httpPort: ports.httpPort, tls: pki.workloads.tempo, file: captureFile });
+    const state: TraceStoreState = { mode, otlpGrpcPort: ports.otlpGrpcPort, httpPort: ports.httpPort, serverName, captureFile };
     return { state, process: proc, ready: Promise.resolve() };
   }
   const binary = tempoBinary();
   const version = await tempoVersion(binary);
   const files = writeTempoFiles("prod", { ...ports, tls: pki.workloads.tempo, dataDir: path.join(runDir, "tempo") });
   const proc = startTempo(supervisor, binary, files.configFile);
-  const state: TraceStoreState = { mode, otlpGrpcPort: ports.otlpGrpcPort, serverName, tempo: { binary, version, stack: "prod", ...ports, ...files } };
+  const state: TraceStoreState = { mode, otlpGrpcPort: ports.otlpGrpcPort, httpPort: ports.httpPort, serverName, tempo: { binary, version, stack: "prod", ...ports, ...files } };
   const ready = waitForTempo(proc, ports.httpPort, pki.tester);
   ready.catch(() => undefined);
   return { state, process: proc, ready };
@@ -213,7 +233,7 @@ export async function restartTraceStore(state: StackState): Promise<ManagedProce
   const s = state.traceStore;
   const name = `${s.mode === "tempo" ? "tempo" : "capture-store"}-restart-${Date.now()}`;
   if (s.mode === "capture" && s.captureFile) {
-    return startCaptureStore(supervisor, { otlpGrpcPort: s.otlpGrpcPort, tls: state.pki.workloads.tempo, file: s.captureFile }, name);
+    return startCaptureStore(supervisor, { otlpGrpcPort: s.otlpGrpcPort, httpPort: s.httpPort, tls: state.pki.workloads.tempo, file: s.captureFile }, name);
   }
   if (!s.tempo) throw new Error("no Tempo in the stack state");
   const p = startTempo(supervisor, s.tempo.binary, s.tempo.configFile, name);

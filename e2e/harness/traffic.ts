@@ -58,6 +58,8 @@ export interface OrderOptions {
   readonly consumerDelayMs?: number;
   /** Publish to the queue that rejects every message: the broker nacks. */
   readonly simulateNack?: boolean;
+  /** MES writes to a missing table: the database answers an error. */
+  readonly simulateDbError?: boolean;
   /** Extra query parameters (e.g. a marker to search for). */
   readonly query?: Readonly<Record<string, string>>;
 }
@@ -72,6 +74,7 @@ export async function placeOrder(state: StackState, options: OrderOptions = {}):
     items: [{ sku: "BOLT-M8", quantity: 3 }],
     consumerDelayMs: options.consumerDelayMs,
     simulateNack: options.simulateNack,
+    simulateDbError: options.simulateDbError,
   });
   const extra = options.query ? `&${new URLSearchParams(options.query)}` : "";
   const res = await request(`${state.apps.shop}/orders?email=${encodeURIComponent(PLANTED.email)}&source=e2e${extra}`, {

@@ -9,6 +9,21 @@ export interface DataSourceRef {
   readonly uid: string;
 }
 
+/** A Prometheus data source (the metrics stores, R5). */
+export interface MetricsSourceRef {
+  readonly type: "prometheus";
+  readonly uid: string;
+}
+
+export interface PromTarget {
+  readonly refId: string;
+  readonly datasource: MetricsSourceRef;
+  readonly expr: string;
+  /** Series name in the legend. */
+  readonly legendFormat: string;
+  readonly range: true;
+}
+
 export interface TempoTarget {
   readonly refId: string;
   readonly datasource: DataSourceRef;
@@ -37,8 +52,10 @@ export interface Panel {
   readonly title: string;
   readonly description?: string;
   readonly gridPos: GridPos;
-  readonly datasource?: DataSourceRef;
-  readonly targets?: readonly TempoTarget[];
+  readonly datasource?: DataSourceRef | MetricsSourceRef;
+  readonly targets?: readonly (TempoTarget | PromTarget)[];
+  /** Shifts the panel's time range back, e.g. "10m". */
+  readonly timeShift?: string;
   readonly fieldConfig?: { readonly defaults: Record<string, unknown>; readonly overrides: readonly unknown[] };
   readonly options?: Record<string, unknown>;
   readonly collapsed?: boolean;
@@ -75,6 +92,10 @@ export function traceqlSearch(refId: string, ds: DataSourceRef, query: string, l
 
 export function traceqlMetrics(refId: string, ds: DataSourceRef, query: string, step = "1m"): TempoTarget {
   return { refId, datasource: ds, queryType: "traceql", query, metricsQueryType: "range", step };
+}
+
+export function promql(refId: string, ds: MetricsSourceRef, expr: string, legendFormat: string): PromTarget {
+  return { refId, datasource: ds, expr, legendFormat, range: true };
 }
 
 /** Lays panels out left to right, wrapping at Grafana's 24-column grid. */

@@ -8,10 +8,25 @@ export const ORDER_LOOKUP_UID = "order-lookup";
 
 /** TraceQL for all spans of one order; `$order` is the dashboard's textbox variable. */
 export const ORDER_BY_ID_QUERY = '{ span.order.id = "$order" }';
+/** The Shop API span that accepted an order (POST /orders answered 201). */
+export const ACCEPTED_ORDER_SPAN = 'resource.service.name = "shop-api" && kind = server && span.http.route = "/orders" && span.http.response.status_code = 201';
+/** A successful MES database write: db.operation.name where instrumentations set it, else the pg span name. */
+export const ORDER_WRITE_SPAN = 'resource.service.name = "mes-api" && (span.db.operation.name = "INSERT" || name =~ "pg.query:INSERT.*") && status != error';
+
+/**
+ * TraceQL (tenant orders) for lost orders: traces where exactly one span is
+ * an accepted order or a successful MES write, and that span is the accepted
+ * order, i.e. no write followed. Selects order.id so the table lists the
+ * affected order ids. (Structural negation `!<<` returns nothing when its
+ * left side matches no span, so it cannot express "no write".)
+ */
+export const LOST_ORDERS_QUERY = `{ (${ACCEPTED_ORDER_SPAN}) || (${ORDER_WRITE_SPAN}) } | count() = 1 | { ${ACCEPTED_ORDER_SPAN} } | select(span.order.id)`;
+
 /** TraceQL for orders whose traces contain an error. */
 export const FAILED_ORDERS_QUERY = "{ span.order.id != nil && status = error }";
 
-export function orderLookupDashboard(ds: DataSourceRef): Dashboard {
+/** `lostOrderMinutes`: an order younger than this may still be on its way, so the lost-orders panel looks that far back. @default 10 */
+export function orderLookupDashboard(ds: DataSourceRef, lostOrderMinutes = 10): Dashboard {
   return {
     uid: ORDER_LOOKUP_UID,
     title: "Order lookup",
@@ -42,6 +57,16 @@ export function orderLookupDashboard(ds: DataSourceRef): Dashboard {
         targets: [traceqlSearch("A", ds, ORDER_BY_ID_QUERY, 1, "traces")],
         w: 24,
         h: 14,
+      },
+      {
+        type: "table",
+        title: "Lost orders",
+        description: `Orders accepted by Shop API (201) more than ${lostOrderMinutes} minutes ago that reached no successful MES database write: one row per order id. The LostOrders alert counts them from span metrics.`,
+        datasource: ds,
+        targets: [traceqlSearch("A", ds, LOST_ORDERS_QUERY, 100, "spans")],
+        timeShift: `${lostOrderMinutes}m`,
+        w: 24,
+        h: 10,
       },
       {
         type: "table",

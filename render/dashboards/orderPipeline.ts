@@ -2,9 +2,10 @@
  * "Order pipeline" (R1): errors and latency per hop of the order flow,
  * Shop -> CRM -> RabbitMQ -> MES -> database, from TraceQL metrics queries
  * (Tempo's metrics-generator-free query path: `| rate()`,
- * `| quantile_over_time(duration, .95)`). Engineering only.
+ * `| quantile_over_time(duration, .95)`). Engineering only. With a metrics store, exact per-hop RED panels from span metrics (every span, before sampling) come first.
  */
-import { Dashboard, DataSourceRef, layout, Panel, SCHEMA_VERSION, traceqlMetrics } from "./model";
+import { hopMetricPanels } from "./hopMetrics";
+import { Dashboard, DataSourceRef, layout, MetricsSourceRef, Panel, SCHEMA_VERSION, traceqlMetrics } from "./model";
 
 export const ORDER_PIPELINE_UID = "order-pipeline";
 
@@ -34,8 +35,9 @@ export const hopQueries = (hop: Hop) => ({
   p95: `${hop.selector} | quantile_over_time(duration, .95)`,
 });
 
-export function orderPipelineDashboard(ds: DataSourceRef): Dashboard {
-  const panels: (Omit<Panel, "id" | "gridPos"> & { w: number; h: number })[] = [];
+/** `metrics`: the span-metrics store; its exact per-hop RED panels come first. @default undefined (TraceQL panels only) */
+export function orderPipelineDashboard(ds: DataSourceRef, metrics?: MetricsSourceRef): Dashboard {
+  const panels: (Omit<Panel, "id" | "gridPos"> & { w: number; h: number })[] = metrics ? hopMetricPanels(metrics) : [];
   for (const hop of HOPS) {
     const q = hopQueries(hop);
     panels.push(

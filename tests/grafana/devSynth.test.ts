@@ -6,7 +6,7 @@ import { parseIni } from "../../render/ini";
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe("Grafana in dev", () => {
-  it("gives the Order Support organisation exactly one data source, fixed to tenant orders (R9)", async () => {
+  it("gives the Order Support organisation exactly one Tempo data source, fixed to tenant orders, and only the orders metrics store (R9)", async () => {
     const s = await synthStack("dev");
     const orgId = (name: string) => {
       const org = ofType(s, "grafana:oss/organization:Organization").find((o) => o.inputs.name === name);
@@ -14,7 +14,9 @@ describe("Grafana in dev", () => {
       return org!.name.endsWith("support") ? "2" : "3"; // the mocks' ids
     };
     const dataSources = ofType(s, "grafana:oss/dataSource:DataSource");
-    const support = dataSources.filter((d) => d.inputs.orgId === orgId("Order Support"));
+    const supportAll = dataSources.filter((d) => d.inputs.orgId === orgId("Order Support"));
+    expect(supportAll.filter((d) => d.inputs.type === "prometheus").map((d) => d.inputs.uid)).toEqual(["metrics-orders"]);
+    const support = supportAll.filter((d) => d.inputs.type === "tempo");
     expect(support).toHaveLength(1);
     const spec = TEMPO_DATA_SOURCES.find((d) => d.uid === support[0].inputs.uid)!;
     expect(spec.tenant).toBe("orders");
@@ -28,7 +30,7 @@ describe("Grafana in dev", () => {
     expect(server).toContain("proxy_set_header X-Scope-OrgID $audit_tenant;");
     expect(server).not.toContain("platform");
 
-    const engineering = dataSources.filter((d) => d.inputs.orgId === orgId("Engineering"));
+    const engineering = dataSources.filter((d) => d.inputs.orgId === orgId("Engineering") && d.inputs.type === "tempo");
     expect(engineering.map((d) => TEMPO_DATA_SOURCES.find((x) => x.uid === d.inputs.uid)!.tenant)).toEqual(["orders|platform"]);
   });
 

@@ -19,17 +19,17 @@ const byName = (flows: ReturnType<typeof platformFlows>) => new Map(flows.map((f
 describe("platform flows", () => {
   it("covers every flow of DESIGN.md section 1 plus DNS, AWS and IdP egress", () => {
     const names = platformFlows(inputs).map((f) => f.name).sort();
-    expect(names).toEqual(["apps-to-gateway", "corporate-to-grafana", "dns", "gateway-to-sampler", "grafana-to-idp", "grafana-to-tempo", "sampler-to-tempo", "tempo-to-aws", ...names.filter((n) => n.startsWith("grafana-to-aws"))].sort());
+    expect(names).toEqual(["apps-to-gateway", "corporate-to-grafana", "dns", "gateway-to-sampler", "grafana-to-idp", "grafana-to-tempo", "sampler-to-tempo", "tempo-to-aws", "gateway-to-metrics", "grafana-to-metrics", "metrics-to-tempo", ...names.filter((n) => n.startsWith("grafana-to-aws"))].sort());
   });
 
-  it("lets only the sampler write to Tempo and only Grafana read from it", () => {
+  it("lets only the sampler write to Tempo, Grafana query it and the platform metrics store scrape its HTTP port", () => {
     const tempoIngress = platformFlows(inputs)
       .flatMap(flowPolicies)
       .filter((p) => p.spec.policyTypes.includes("Ingress") && p.spec.podSelector.matchLabels?.["app.kubernetes.io/name"] === "tempo");
     const sources = tempoIngress.flatMap((p) => p.spec.ingress!.flatMap((rule) => rule.from.map((peer) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"])));
-    expect(sources.sort()).toEqual(["collector-sampler", "grafana"]);
+    expect(sources.sort()).toEqual(["collector-sampler", "grafana", "metrics-all"]);
     const ports = tempoIngress.flatMap((p) => p.spec.ingress!.flatMap((rule) => rule.ports.map((port) => port.port))).sort();
-    expect(ports).toEqual([PORTS.tempoHttp, PORTS.otlpGrpc].sort());
+    expect(ports).toEqual([PORTS.tempoHttp, PORTS.tempoHttp, PORTS.otlpGrpc].sort());
   });
 
   it("writes an ingress rule on the destination and an egress rule on the source of an in-namespace flow", () => {
@@ -82,6 +82,19 @@ describe("platform flows", () => {
       for (const peer of [...flow.from, ...flow.to]) {
         if (peer.kind === "cidrs") for (const c of peer.cidrs) expect(c).not.toMatch(/^(0\.0\.0\.0|::)\/0$/);
       }
+    }
+  });
+});
+
+describe("metrics store flows (R5, R13)", () => {
+  it("admits only the gateway (remote write) and Grafana (queries) to the metrics stores", () => {
+    for (const store of ["metrics-orders", "metrics-all"]) {
+      const ingress = platformFlows(inputs)
+        .flatMap(flowPolicies)
+        .filter((p) => p.spec.policyTypes.includes("Ingress") && p.spec.podSelector.matchLabels?.["app.kubernetes.io/name"] === store);
+      const sources = ingress.flatMap((p) => p.spec.ingress!.flatMap((rule) => rule.from.map((peer) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"])));
+      expect(sources.sort()).toEqual(["collector-gateway", "grafana"]);
+      expect(ingress.flatMap((p) => p.spec.ingress!.flatMap((rule) => rule.ports.map((port) => port.port)))).toEqual([PORTS.prometheus, PORTS.prometheus]);
     }
   });
 });

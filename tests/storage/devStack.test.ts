@@ -184,7 +184,7 @@ describe("trace storage in the dev stack", () => {
     expect(spec.maxUnavailable).toBe(1);
   });
 
-  it("admits to Tempo only the sampler on the OTLP port and Grafana on the query port", async () => {
+  it("admits to Tempo only the sampler on the OTLP port, Grafana and the platform metrics store (its scrape) on the HTTP port", async () => {
     const s = await synthStack("dev");
     const c = tempoYaml(s);
     const otlpPort = Number(String(c.distributor.receivers.otlp.protocols.grpc.endpoint).split(":").pop());
@@ -196,7 +196,7 @@ describe("trace storage in the dev stack", () => {
         rule.from.flatMap((peer: Json) => rule.ports.map((p: Json) => `${peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] ?? JSON.stringify(peer)}:${p.port}`)),
       ),
     );
-    expect(allowed.sort()).toEqual([`collector-sampler:${otlpPort}`, `grafana:${c.server.http_listen_port}`].sort());
+    expect(allowed.sort()).toEqual([`collector-sampler:${otlpPort}`, `grafana:${c.server.http_listen_port}`, `metrics-all:${c.server.http_listen_port}`].sort());
     // The same flows exist in the pure flow list.
     const flows = platformFlows({
       applicationNamespaces: [],
@@ -209,6 +209,6 @@ describe("trace storage in the dev stack", () => {
       exposeCollector: false,
       grafanaDatabase: "sqlite",
     }).filter((f) => f.to.some((p) => p.kind === "workload" && p.workload === "tempo"));
-    expect(flows.map((f) => f.ports.map((p) => p.port)).flat().sort()).toEqual([otlpPort, c.server.http_listen_port].sort());
+    expect(flows.map((f) => f.ports.map((p) => p.port)).flat().sort()).toEqual([otlpPort, c.server.http_listen_port, c.server.http_listen_port].sort());
   });
 });

@@ -1,0 +1,60 @@
+/** tracing:alerting, tracing:alertEmails and the metrics-store keys (R5): parsed into seconds, every bad value named. */
+import { ConfigError } from "../../config/fields";
+import { parseStackConfig } from "../../config/stackConfig";
+import { DEFAULT_THRESHOLDS } from "../../render/alertRules";
+import { readStackConfigFile } from "../../synth/stackFile";
+import { PROJECT_DIR } from "../support/synth";
+
+function parse(overrides: Record<string, unknown>, stack = "dev") {
+  const { config } = readStackConfigFile(PROJECT_DIR, stack);
+  const raw = new Map<string, string>();
+  for (const [k, v] of Object.entries(config)) if (k.startsWith("tracing:")) raw.set(k.slice("tracing:".length), v);
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) raw.delete(k);
+    else raw.set(k, typeof v === "string" ? v : JSON.stringify(v));
+  }
+  return parseStackConfig(stack, { get: (k) => raw.get(k) }, (key) => `value-of-${key}`);
+}
+
+function problems(overrides: Record<string, unknown>): string[] {
+  try {
+    parse(overrides);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error(`expected ${JSON.stringify(overrides)} to be rejected`);
+}
+
+describe("alerting configuration", () => {
+  it("parses the committed stacks into seconds", () => {
+    const prod = parse({}, "prod").alerting;
+    expect(prod.thresholds).toEqual({ ...DEFAULT_THRESHOLDS, dbP95Ms: 300, trafficDropSeconds: 900, lostOrderSeconds: 600 });
+    expect(prod.emails).toEqual({ support: ["order-support@corp.example.com"], engineering: ["tracing-oncall@corp.example.com"] });
+    expect(prod.metricsRetentionDays).toBe(30);
+    const dev = parse({}).alerting;
+    expect(dev.thresholds.trafficDropSeconds).toBe(1800);
+    expect(dev.metricsVolumeGiB).toBe(10);
+  });
+
+  it("defaults every threshold when tracing:alerting is absent", () => {
+    expect(parse({ alerting: undefined }).alerting.thresholds).toEqual(DEFAULT_THRESHOLDS);
+  });
+
+  it("names key, value and what is allowed for bad thresholds and unknown fields", () => {
+    expect(problems({ alerting: { dbP95Ms: 0, windowMinutes: 1.5, lostOrder: 3 } })).toEqual([
+      "tracing:alerting.lostOrder: unknown field; allowed: windowMinutes, publishFailures, consumerErrors, consumeWithinMinutes, dbErrors, dbP95Ms, lostOrderMinutes, lostOrders, trafficDropMinutes, samplerQueuePercent, pendingMinutes",
+      "tracing:alerting.windowMinutes = 1.5: must be a whole number of minutes from 1 to 60",
+      "tracing:alerting.dbP95Ms = 0: must be a whole number of milliseconds from 1 to 600000",
+    ]);
+    expect(problems({ alerting: "fast" })).toEqual([expect.stringMatching(/^tracing:alerting = "fast": must be an object/)]);
+  });
+
+  it("rejects bad receivers and store sizes", () => {
+    expect(problems({ alertEmails: { support: ["not-an-address"], ops: [] } })).toEqual([
+      "tracing:alertEmails.ops: unknown organisation; allowed: support, engineering",
+      'tracing:alertEmails.support = ["not-an-address"]: must be a list of e-mail addresses',
+    ]);
+    expect(problems({ metricsRetentionDays: "365" })).toEqual(['tracing:metricsRetentionDays = "365": must be a whole number of days from 1 to 90']);
+  });
+});
