@@ -29,6 +29,100 @@ export interface ClientCertificateOutput {
   readonly caCertPem: pulumi.Output<string>;
 }
 
+type Tags = Readonly<Record<string, string>>;
+
+/** The namespace with its default-deny NetworkPolicies and flows, and the stack's PKI. */
+function networkAndPki(name: string, cfg: PlatformConfig, region: string, tags: Tags, child: pulumi.ComponentResourceOptions) {
+  const network = new PrivateNetwork(
+    `${name}-network`,
+    {
+      namespace: cfg.namespace,
+      flows: platformFlows({
+        ...cfg.network,
+        vpcCidr: cfg.cluster.vpcCidr,
+        grafanaDatabase: cfg.grafanaDatabase,
+      }),
+      s3VpcEndpoint: cfg.network.s3VpcEndpoint
+        ? { vpcId: cfg.cluster.vpcId, routeTableIds: cfg.cluster.routeTableIds, region }
+        : undefined,
+      tags,
+    },
+    child,
+  );
+  const pki = new Pki(
+    `${name}-pki`,
+    {
+      namespace: cfg.namespace,
+      namespaceRef: network.namespace,
+      ...cfg.tls,
+      extraDnsNames: {
+        grafana: [cfg.hostnames.grafana],
+        "collector-gateway": cfg.hostnames.collector ? [cfg.hostnames.collector] : [],
+      },
+    },
+    child,
+  );
+  return { network, pki };
+}
+
+/** Trace storage: bucket, key and IRSA role (AWS), Tempo (Kubernetes). */
+function traceStorage(name: string, cfg: PlatformConfig, region: string, tags: Tags, network: PrivateNetwork, pki: Pki, child: pulumi.ComponentResourceOptions) {
+  const traceStore = new TraceStore(
+    `${name}-trace-store`,
+    {
+      namespace: cfg.namespace,
+      serviceAccountName: "tempo",
+      archive: cfg.archive,
+      cluster: { oidcProviderArn: cfg.cluster.oidcProviderArn, oidcIssuer: cfg.cluster.oidcIssuer },
+      s3VpcEndpointId: network.s3VpcEndpointId,
+      tenants: Object.values(TENANTS),
+      tags,
+    },
+    child,
+  );
+  const tempo = new Tempo(
+    `${name}-tempo`,
+    {
+      namespace: cfg.namespace,
+      namespaceRef: network.namespace,
+      tlsSecretName: pki.tlsSecrets.tempo,
+      tlsMinVersion: cfg.tls.minVersion,
+      roleArn: traceStore.tempoRoleArn,
+      bucketName: traceStore.bucketName,
+      region,
+      kmsKeyArn: traceStore.kmsKeyArn,
+      retentionDays: cfg.retentionDays,
+      tenantRetentionDays: cfg.tenantRetentionDays,
+      limits: tenantLimitsFromStack(cfg.tempoLimits),
+      storageClassName: cfg.storageClassName,
+    },
+    child,
+  );
+  return { traceStore, tempo };
+}
+
+/** The metrics stores: span metrics from the gateway, read by Grafana's alert rules (R5). */
+function metricsStores(name: string, cfg: PlatformConfig, network: PrivateNetwork, pki: Pki, child: pulumi.ComponentResourceOptions): MetricsStore[] {
+  return METRICS_STORES.map(
+    (spec) =>
+      new MetricsStore(
+        `${name}-${spec.workload}`,
+        {
+          namespace: cfg.namespace,
+          namespaceRef: network.namespace,
+          spec,
+          tlsSecretName: pki.tlsSecrets[spec.workload],
+          tlsMinVersion: cfg.tls.minVersion,
+          retentionDays: cfg.alerting.metricsRetentionDays,
+          volumeGiB: cfg.alerting.metricsVolumeGiB,
+          storageClassName: cfg.storageClassName,
+        },
+        child,
+      ),
+  );
+
+}
+
 export class TracingPlatform extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   public readonly caCertPem: pulumi.Output<string>;
@@ -57,75 +151,16 @@ export class TracingPlatform extends pulumi.ComponentResource {
     const kubernetes = kubernetesProvider(name, { clusterName: cfg.cluster.name, region, kubeconfig: cfg.secrets.kubeconfig }, this);
     const child = { parent: this, providers: [kubernetes] };
 
-    const network = new PrivateNetwork(
-      `${name}-network`,
-      {
-        namespace: cfg.namespace,
-        flows: platformFlows({
-          ...cfg.network,
-          vpcCidr: cfg.cluster.vpcCidr,
-          grafanaDatabase: cfg.grafanaDatabase,
-        }),
-        s3VpcEndpoint: cfg.network.s3VpcEndpoint
-          ? { vpcId: cfg.cluster.vpcId, routeTableIds: cfg.cluster.routeTableIds, region }
-          : undefined,
-        tags,
-      },
-      child,
-    );
+    const { network, pki } = networkAndPki(name, cfg, region, tags, child);
     this.namespace = network.namespace;
 
-    const pki = new Pki(
-      `${name}-pki`,
-      {
-        namespace: cfg.namespace,
-        namespaceRef: network.namespace,
-        ...cfg.tls,
-        extraDnsNames: {
-          grafana: [cfg.hostnames.grafana],
-          "collector-gateway": cfg.hostnames.collector ? [cfg.hostnames.collector] : [],
-        },
-      },
-      child,
-    );
     this.caCertPem = pki.caCertPem;
 
     const clientCertificates = {} as Record<Application, ClientCertificateOutput>;
     for (const app of APPLICATIONS) clientCertificates[app] = { ...pki.clientCertificates[app], caCertPem: pki.caCertPem };
     this.clientCertificates = clientCertificates;
 
-    // --- trace storage: bucket, key and IRSA role (AWS), Tempo (Kubernetes) ---
-    const traceStore = new TraceStore(
-      `${name}-trace-store`,
-      {
-        namespace: cfg.namespace,
-        serviceAccountName: "tempo",
-        archive: cfg.archive,
-        cluster: { oidcProviderArn: cfg.cluster.oidcProviderArn, oidcIssuer: cfg.cluster.oidcIssuer },
-        s3VpcEndpointId: network.s3VpcEndpointId,
-        tenants: Object.values(TENANTS),
-        tags,
-      },
-      child,
-    );
-    const tempo = new Tempo(
-      `${name}-tempo`,
-      {
-        namespace: cfg.namespace,
-        namespaceRef: network.namespace,
-        tlsSecretName: pki.tlsSecrets.tempo,
-        tlsMinVersion: cfg.tls.minVersion,
-        roleArn: traceStore.tempoRoleArn,
-        bucketName: traceStore.bucketName,
-        region,
-        kmsKeyArn: traceStore.kmsKeyArn,
-        retentionDays: cfg.retentionDays,
-        tenantRetentionDays: cfg.tenantRetentionDays,
-        limits: tenantLimitsFromStack(cfg.tempoLimits),
-        storageClassName: cfg.storageClassName,
-      },
-      child,
-    );
+    const { traceStore, tempo } = traceStorage(name, cfg, region, tags, network, pki, child);
     this.traceBucketName = traceStore.bucketName;
     this.tempoRoleArn = traceStore.tempoRoleArn;
     this.tempoQueryUrl = tempo.queryUrl;
@@ -139,24 +174,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
     );
     this.collectorEndpoints = collector.endpoints;
 
-    // --- metrics stores: span metrics from the gateway, read by Grafana's alert rules (R5) ---
-    const metricsStores = METRICS_STORES.map(
-      (spec) =>
-        new MetricsStore(
-          `${name}-${spec.workload}`,
-          {
-            namespace: cfg.namespace,
-            namespaceRef: network.namespace,
-            spec,
-            tlsSecretName: pki.tlsSecrets[spec.workload],
-            tlsMinVersion: cfg.tls.minVersion,
-            retentionDays: cfg.alerting.metricsRetentionDays,
-            volumeGiB: cfg.alerting.metricsVolumeGiB,
-            storageClassName: cfg.storageClassName,
-          },
-          child,
-        ),
-    );
+    const stores = metricsStores(name, cfg, network, pki, child);
 
     // --- Grafana, access and audit ---
     const grafana = new Grafana(
@@ -170,7 +188,7 @@ export class TracingPlatform extends pulumi.ComponentResource {
         region,
         tags,
       },
-      { ...child, dependsOn: [tempo, ...metricsStores] },
+      { ...child, dependsOn: [tempo, ...stores] },
     );
     this.grafanaUrl = grafana.url;
     this.auditBucketName = grafana.auditBucketName;

@@ -114,6 +114,74 @@ export function deployedTempoOverridesOptions(s: Pick<TempoArgs, "retentionDays"
   return { tenants: Object.values(TENANTS), limits: s.limits, retentionDays: s.retentionDays, tenantRetentionDays: s.tenantRetentionDays ?? {} };
 }
 
+/** What the Tempo pod spec is built from. */
+export interface TempoPodSpecInputs {
+  readonly serviceAccountName: pulumi.Input<string>;
+  readonly configMapName: pulumi.Input<string>;
+  readonly tlsSecretName: pulumi.Input<string>;
+  readonly resources: NonNullable<TempoArgs["resources"]>;
+}
+
+/** The hardened monolithic Tempo pod: one container, config and TLS read-only, the WAL on the claim `data`. */
+export function tempoPodSpec(p: TempoPodSpecInputs): k8s.types.input.core.v1.PodSpec {
+  const readyProbe = { httpGet: { path: "/ready", port: "health", scheme: "HTTPS" } };
+  return {
+    serviceAccountName: p.serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: 60,
+    securityContext: restrictedPodSecurityContext(TEMPO_UID),
+    containers: [
+      {
+        name: "tempo",
+        image: TEMPO_IMAGE,
+        args: [`-config.file=${TEMPO_CONFIG_DIR}/${TEMPO_CONFIG_FILE}`],
+        ports: [
+          { name: "http-query", containerPort: PORTS.tempoHttp, protocol: "TCP" },
+          { name: "grpc", containerPort: PORTS.tempoGrpc, protocol: "TCP" },
+          { name: "otlp-grpc", containerPort: PORTS.otlpGrpc, protocol: "TCP" },
+          { name: "health", containerPort: TEMPO_HEALTH_PORT, protocol: "TCP" },
+        ],
+        resources: { requests: { ...p.resources.requests }, limits: { ...p.resources.limits } },
+        readinessProbe: { ...readyProbe, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        livenessProbe: { ...readyProbe, initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+        securityContext: restrictedContainerSecurityContext(TEMPO_UID),
+        volumeMounts: [
+          { name: "config", mountPath: TEMPO_CONFIG_DIR, readOnly: true },
+          { name: "tls", mountPath: TLS_MOUNT.dir, readOnly: true },
+          { name: "data", mountPath: TEMPO_DATA_DIR },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+      },
+    ],
+    volumes: [
+      { name: "config", configMap: { name: p.configMapName } },
+      { name: "tls", secret: { secretName: p.tlsSecretName, defaultMode: 0o440 } },
+      { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+    ],
+  };
+}
+
+/** The ClusterIP Service: query API, internal gRPC and OTLP gRPC (no health port: kubelet reaches it directly). */
+function tempoService(resourceName: string, namespaceRef: pulumi.Input<string>, labels: Record<string, string>, child: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+  return new k8s.core.v1.Service(
+  resourceName,
+    {
+      metadata: { name: "tempo", namespace: namespaceRef, labels },
+      spec: {
+        type: "ClusterIP",
+        selector: labels,
+        ports: [
+          { name: "http-query", port: PORTS.tempoHttp, targetPort: "http-query", protocol: "TCP" },
+          { name: "grpc", port: PORTS.tempoGrpc, targetPort: "grpc", protocol: "TCP" },
+          { name: "otlp-grpc", port: PORTS.otlpGrpc, targetPort: "otlp-grpc", protocol: "TCP" },
+        ],
+      },
+    },
+    child,
+  );
+}
+
 export class Tempo extends pulumi.ComponentResource {
   /** ClusterIP Service name (equals the workload name). */
   public readonly serviceName: pulumi.Output<string>;
@@ -154,24 +222,8 @@ export class Tempo extends pulumi.ComponentResource {
       child,
     );
 
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { name: workload, namespace: args.namespaceRef, labels },
-        spec: {
-          type: "ClusterIP",
-          selector: labels,
-          ports: [
-            { name: "http-query", port: PORTS.tempoHttp, targetPort: "http-query", protocol: "TCP" },
-            { name: "grpc", port: PORTS.tempoGrpc, targetPort: "grpc", protocol: "TCP" },
-            { name: "otlp-grpc", port: PORTS.otlpGrpc, targetPort: "otlp-grpc", protocol: "TCP" },
-          ],
-        },
-      },
-      child,
-    );
+    const service = tempoService(`${name}-service`, args.namespaceRef, labels, child);
 
-    const readyProbe = { httpGet: { path: "/ready", port: "health", scheme: "HTTPS" } };
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
@@ -184,41 +236,7 @@ export class Tempo extends pulumi.ComponentResource {
           podManagementPolicy: "OrderedReady",
           template: {
             metadata: { labels, annotations: { "tracing.platform/config-sha256": configChecksum } },
-            spec: {
-              serviceAccountName: serviceAccount.metadata.name,
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              terminationGracePeriodSeconds: 60,
-              securityContext: restrictedPodSecurityContext(TEMPO_UID),
-              containers: [
-                {
-                  name: workload,
-                  image: TEMPO_IMAGE,
-                  args: [`-config.file=${TEMPO_CONFIG_DIR}/${TEMPO_CONFIG_FILE}`],
-                  ports: [
-                    { name: "http-query", containerPort: PORTS.tempoHttp, protocol: "TCP" },
-                    { name: "grpc", containerPort: PORTS.tempoGrpc, protocol: "TCP" },
-                    { name: "otlp-grpc", containerPort: PORTS.otlpGrpc, protocol: "TCP" },
-                    { name: "health", containerPort: TEMPO_HEALTH_PORT, protocol: "TCP" },
-                  ],
-                  resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
-                  readinessProbe: { ...readyProbe, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-                  livenessProbe: { ...readyProbe, initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
-                  securityContext: restrictedContainerSecurityContext(TEMPO_UID),
-                  volumeMounts: [
-                    { name: "config", mountPath: TEMPO_CONFIG_DIR, readOnly: true },
-                    { name: "tls", mountPath: TLS_MOUNT.dir, readOnly: true },
-                    { name: "data", mountPath: TEMPO_DATA_DIR },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: "config", configMap: { name: config.metadata.name } },
-                { name: "tls", secret: { secretName: args.tlsSecretName, defaultMode: 0o440 } },
-                { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
-              ],
-            },
+            spec: tempoPodSpec({ serviceAccountName: serviceAccount.metadata.name, configMapName: config.metadata.name, tlsSecretName: args.tlsSecretName, resources }),
           },
           volumeClaimTemplates: [
             {

@@ -49,6 +49,74 @@ export interface CollectorGatewayArgs {
 
 const DEFAULT_RESOURCES: CollectorResources = { cpuRequest: "250m", cpuLimit: "1", memoryRequestMiB: 512, memoryLimitMiB: 1024 };
 
+/** The gateway's rendered configuration options as deployed (listen on the pod IP, the sampler by DNS). Pure. */
+function deployedGatewayRenderOptions(args: CollectorGatewayArgs, memory: ReturnType<typeof memoryLimitsFor>, samplerFqdn: string): Parameters<typeof renderCollectorGateway>[0] {
+  return {
+    listen: { grpc: `\${env:POD_IP}:${PORTS.otlpGrpc}`, http: `\${env:POD_IP}:${PORTS.otlpHttp}` },
+    tls: MOUNTED_TLS,
+    tlsMinVersion: args.tlsMinVersion,
+    samplerResolver: { dns: { hostname: samplerFqdn, port: PORTS.otlpGrpc } },
+    samplerServerName: samplerFqdn,
+    healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
+    memory,
+    scrubbing: args.scrubbing,
+    spanMetrics: { stores: metricsStoreTargets(args.namespace), tls: MOUNTED_TLS, tlsMinVersion: args.tlsMinVersion ?? "1.3" },
+  };
+}
+
+interface GatewayScalingInputs {
+  readonly meta: k8s.types.input.meta.v1.ObjectMeta;
+  readonly labels: Record<string, string>;
+  readonly deploymentName: pulumi.Input<string>;
+  readonly replicas: number;
+  readonly maxReplicas: number;
+}
+
+/** The HPA (CPU and memory) and the PodDisruptionBudget of the gateway Deployment. */
+function gatewayScaling(name: string, g: GatewayScalingInputs, child: pulumi.CustomResourceOptions): void {
+  new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    `${name}-hpa`,
+    {
+      metadata: g.meta,
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: g.deploymentName },
+        minReplicas: g.replicas,
+        maxReplicas: g.maxReplicas,
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 75 } } },
+        ],
+      },
+    },
+    child,
+  );
+  new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: g.meta, spec: { maxUnavailable: 1, selector: { matchLabels: g.labels } } }, child);
+}
+
+/** The gateway's internal NLB (optional): application CIDRs only; returns its host name once AWS assigns it. */
+function exposeGateway(
+  resourceName: string,
+  namespaceRef: pulumi.Input<string>,
+  exposure: NonNullable<CollectorGatewayArgs["exposure"]>,
+  selector: Record<string, string>,
+  ports: { name: string; port: number; targetPort: number }[],
+  child: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+  const nlb = internalEndpoint(
+    resourceName,
+    {
+      namespace: namespaceRef,
+      serviceName: `${GATEWAY_WORKLOAD}-internal`,
+      audience: "applications",
+      allowedCidrs: { corporate: exposure.corporateCidrs, applications: exposure.applicationCidrs },
+      selector,
+      ports,
+    },
+    child,
+  );
+  return nlb.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.hostname ?? "");
+}
+
 export class CollectorGateway extends pulumi.ComponentResource {
   /** In-cluster OTLP endpoints (gRPC `host:port`, HTTP URL). */
   public readonly grpcEndpoint: string;
@@ -72,17 +140,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
         name: `${GATEWAY_WORKLOAD}-config`,
         namespace: args.namespaceRef,
         files: {
-          [GATEWAY_CONFIG_FILE]: renderCollectorGateway({
-            listen: { grpc: `\${env:POD_IP}:${PORTS.otlpGrpc}`, http: `\${env:POD_IP}:${PORTS.otlpHttp}` },
-            tls: MOUNTED_TLS,
-            tlsMinVersion: args.tlsMinVersion,
-            samplerResolver: { dns: { hostname: samplerFqdn, port: PORTS.otlpGrpc } },
-            samplerServerName: samplerFqdn,
-            healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
-            memory,
-            scrubbing: args.scrubbing,
-            spanMetrics: { stores: metricsStoreTargets(args.namespace), tls: MOUNTED_TLS, tlsMinVersion: args.tlsMinVersion ?? "1.3" },
-          }),
+          [GATEWAY_CONFIG_FILE]: renderCollectorGateway(deployedGatewayRenderOptions(args, memory, samplerFqdn)),
         },
       },
       child,
@@ -114,28 +172,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
       { ...child, dependsOn: [config] },
     );
 
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-hpa`,
-      {
-        metadata: meta(GATEWAY_WORKLOAD),
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-          minReplicas: args.replicas,
-          maxReplicas: args.maxReplicas,
-          metrics: [
-            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
-            { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 75 } } },
-          ],
-        },
-      },
-      child,
-    );
-
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      { metadata: meta(GATEWAY_WORKLOAD), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
-      child,
-    );
+    gatewayScaling(name, { meta: meta(GATEWAY_WORKLOAD), labels, deploymentName: deployment.metadata.name, replicas: args.replicas, maxReplicas: args.maxReplicas }, child);
 
     const ports = [
       { name: "otlp-grpc", port: PORTS.otlpGrpc, targetPort: PORTS.otlpGrpc },
@@ -154,22 +191,8 @@ export class CollectorGateway extends pulumi.ComponentResource {
     this.grpcEndpoint = `${fqdn}:${PORTS.otlpGrpc}`;
     this.httpEndpoint = `https://${fqdn}:${PORTS.otlpHttp}`;
 
-    if (args.exposure) {
-      // R13: the only way out of the namespace; admits application CIDRs only.
-      const nlb = internalEndpoint(
-        `${name}-internal-nlb`,
-        {
-          namespace: args.namespaceRef,
-          serviceName: `${GATEWAY_WORKLOAD}-internal`,
-          audience: "applications",
-          allowedCidrs: { corporate: args.exposure.corporateCidrs, applications: args.exposure.applicationCidrs },
-          selector: labels,
-          ports,
-        },
-        child,
-      );
-      this.loadBalancerHostname = nlb.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.hostname ?? "");
-    }
+    // R13: the only way out of the namespace; admits application CIDRs only.
+    if (args.exposure) this.loadBalancerHostname = exposeGateway(`${name}-internal-nlb`, args.namespaceRef, args.exposure, labels, ports, child);
 
     this.registerOutputs({ grpcEndpoint: this.grpcEndpoint, httpEndpoint: this.httpEndpoint, loadBalancerHostname: this.loadBalancerHostname });
   }

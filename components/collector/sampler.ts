@@ -52,6 +52,21 @@ export function samplerResources(memoryLimitMiB: number): CollectorResources {
   return { cpuRequest: "500m", cpuLimit: "2", memoryRequestMiB: memoryLimitMiB, memoryLimitMiB };
 }
 
+/** The sampler's rendered configuration options as deployed (listen on the pod IP, queue on the PVC). Pure. */
+function deployedSamplerRenderOptions(args: CollectorSamplerArgs, memory: ReturnType<typeof memoryLimitsFor>): Parameters<typeof renderCollectorSampler>[0] {
+  return {
+    listen: { grpc: `\${env:POD_IP}:${PORTS.otlpGrpc}` },
+    tls: MOUNTED_TLS,
+    tlsMinVersion: args.tlsMinVersion,
+    tempoEndpoint: args.tempoEndpoint,
+    storageDir: QUEUE_DIR,
+    healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
+    memory,
+    sampling: args.sampling,
+    sizing: args.sizing,
+  };
+}
+
 export class CollectorSampler extends pulumi.ComponentResource {
   /** The headless Service's FQDN the gateways resolve. */
   public readonly serviceFqdn: string;
@@ -70,17 +85,7 @@ export class CollectorSampler extends pulumi.ComponentResource {
         name: `${SAMPLER_WORKLOAD}-config`,
         namespace: args.namespaceRef,
         files: {
-          [SAMPLER_CONFIG_FILE]: renderCollectorSampler({
-            listen: { grpc: `\${env:POD_IP}:${PORTS.otlpGrpc}` },
-            tls: MOUNTED_TLS,
-            tlsMinVersion: args.tlsMinVersion,
-            tempoEndpoint: args.tempoEndpoint,
-            storageDir: QUEUE_DIR,
-            healthEndpoint: `\${env:POD_IP}:${PORTS.healthCheck}`,
-            memory,
-            sampling: args.sampling,
-            sizing: args.sizing,
-          }),
+          [SAMPLER_CONFIG_FILE]: renderCollectorSampler(deployedSamplerRenderOptions(args, memory)),
         },
       },
       child,

@@ -93,6 +93,58 @@ export function auditVolumeClaimTemplates(storageClassName: string) {
   }));
 }
 
+const podConfigFile = (file: string) => `${POD_PATHS.config}/${file}`;
+
+/** The audit shipper sidecar: reads every writer's volume read-only and owns its positions and queue. */
+function shipperContainer(o: GrafanaPodOptions) {
+  const configFile = podConfigFile;
+  return {
+    name: "audit-shipper",
+    image: o.shipperImage,
+    restartPolicy: "Always",
+    args: [`--config=${configFile("audit-shipper.yaml")}`, `--feature-gates=${AUDIT_SHIPPER_FEATURE_GATES.join(",")}`],
+    ports: [
+      { name: "health", containerPort: PORTS.healthCheck, protocol: "TCP" },
+      { name: "metrics", containerPort: SHIPPER_METRICS_PORT, protocol: "TCP" },
+    ],
+    volumeMounts: [
+      mount("tls", TLS_MOUNT.dir),
+      mount("config", POD_PATHS.config),
+      mount("audit-proxy", POD_PATHS.proxyLogs),
+      mount("audit-grafana", POD_PATHS.grafanaLogs),
+      mount("audit-shipper", POD_PATHS.shipperState, false),
+    ],
+    securityContext: hardened(SHIPPER_UID),
+    resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    readinessProbe: { httpGet: { path: "/", port: PORTS.healthCheck, scheme: "HTTPS" }, periodSeconds: 10 },
+    livenessProbe: { httpGet: { path: "/", port: PORTS.healthCheck, scheme: "HTTPS" }, initialDelaySeconds: 15, periodSeconds: 20 },
+  };
+}
+
+/** The audit proxy sidecar (nginx): the front proxy before Grafana and the audit proxy before Tempo. */
+function proxyContainer(o: GrafanaPodOptions) {
+  const configFile = podConfigFile;
+  const nginxAlive = { exec: { command: ["/bin/sh", "-c", `kill -0 "$(cat ${POD_PATHS.proxyRun}/nginx.pid)"`] } };
+  return {
+    name: "audit-proxy",
+    image: o.proxyImage,
+    restartPolicy: "Always",
+    command: ["nginx", "-c", configFile("audit-proxy.conf"), "-e", "/dev/stderr", "-g", "daemon off;"],
+    ports: [{ name: "https", containerPort: PORTS.grafanaHttps, protocol: "TCP" }],
+    volumeMounts: [
+      mount("tls", TLS_MOUNT.dir),
+      mount("config", POD_PATHS.config),
+      mount("audit-proxy", POD_PATHS.proxyLogs, false),
+      mount("proxy-run", POD_PATHS.proxyRun, false),
+      mount("sso-gate", POD_PATHS.ssoGate),
+    ],
+    securityContext: hardened(NGINX_UID),
+    resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+    readinessProbe: { ...nginxAlive, periodSeconds: 10 },
+    livenessProbe: { ...nginxAlive, initialDelaySeconds: 10, periodSeconds: 20 },
+  };
+}
+
 export function grafanaPodTemplate(o: GrafanaPodOptions) {
   const configFile = (file: string) => `${POD_PATHS.config}/${file}`;
   const volumes: Record<string, unknown>[] = [
@@ -123,51 +175,8 @@ export function grafanaPodTemplate(o: GrafanaPodOptions) {
     mount("tmp", "/tmp", false),
     ...(o.rdsCaConfigMap ? [mount("rds-ca", POD_PATHS.rdsCa)] : []),
   ];
-  const nginxAlive = { exec: { command: ["/bin/sh", "-c", `kill -0 "$(cat ${POD_PATHS.proxyRun}/nginx.pid)"`] } };
   // Through the front proxy: ready means nginx and Grafana both answer.
   const grafanaHealth = { httpGet: { path: "/api/health", port: PORTS.grafanaHttps, scheme: "HTTPS" }, timeoutSeconds: 3 };
-
-  // Native sidecars (init containers with restartPolicy Always): they start before Grafana and stop
-  // after it, in reverse order: Grafana, then nginx, the shipper last, so no writer outlives the shipper.
-  const shipper = {
-    name: "audit-shipper",
-    image: o.shipperImage,
-    restartPolicy: "Always",
-    args: [`--config=${configFile("audit-shipper.yaml")}`, `--feature-gates=${AUDIT_SHIPPER_FEATURE_GATES.join(",")}`],
-    ports: [
-      { name: "health", containerPort: PORTS.healthCheck, protocol: "TCP" },
-      { name: "metrics", containerPort: SHIPPER_METRICS_PORT, protocol: "TCP" },
-    ],
-    volumeMounts: [
-      mount("tls", TLS_MOUNT.dir),
-      mount("config", POD_PATHS.config),
-      mount("audit-proxy", POD_PATHS.proxyLogs),
-      mount("audit-grafana", POD_PATHS.grafanaLogs),
-      mount("audit-shipper", POD_PATHS.shipperState, false),
-    ],
-    securityContext: hardened(SHIPPER_UID),
-    resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-    readinessProbe: { httpGet: { path: "/", port: PORTS.healthCheck, scheme: "HTTPS" }, periodSeconds: 10 },
-    livenessProbe: { httpGet: { path: "/", port: PORTS.healthCheck, scheme: "HTTPS" }, initialDelaySeconds: 15, periodSeconds: 20 },
-  };
-  const proxy = {
-    name: "audit-proxy",
-    image: o.proxyImage,
-    restartPolicy: "Always",
-    command: ["nginx", "-c", configFile("audit-proxy.conf"), "-e", "/dev/stderr", "-g", "daemon off;"],
-    ports: [{ name: "https", containerPort: PORTS.grafanaHttps, protocol: "TCP" }],
-    volumeMounts: [
-      mount("tls", TLS_MOUNT.dir),
-      mount("config", POD_PATHS.config),
-      mount("audit-proxy", POD_PATHS.proxyLogs, false),
-      mount("proxy-run", POD_PATHS.proxyRun, false),
-      mount("sso-gate", POD_PATHS.ssoGate),
-    ],
-    securityContext: hardened(NGINX_UID),
-    resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
-    readinessProbe: { ...nginxAlive, periodSeconds: 10 },
-    livenessProbe: { ...nginxAlive, initialDelaySeconds: 10, periodSeconds: 20 },
-  };
 
   return {
     metadata: { labels: workloadLabels("grafana"), annotations: o.annotations },
@@ -178,7 +187,9 @@ export function grafanaPodTemplate(o: GrafanaPodOptions) {
       enableServiceLinks: false,
       terminationGracePeriodSeconds: GRAFANA_TERMINATION_GRACE_SECONDS,
       securityContext: restrictedPodSecurityContext(GRAFANA_UID),
-      initContainers: [shipper, proxy],
+      // Native sidecars (init containers with restartPolicy Always): they start before Grafana and stop
+      // after it, in reverse order: Grafana, then nginx, the shipper last, so no writer outlives the shipper.
+      initContainers: [shipperContainer(o), proxyContainer(o)],
       containers: [
         {
           name: "grafana",
