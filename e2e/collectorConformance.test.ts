@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { renderCollectorGateway } from "../render/collectorGateway";
 import { renderCollectorSampler } from "../render/collectorSampler";
 import { deployedGatewayOptions, deployedSamplerOptions, stackConfig, StackName } from "./harness/deployedOptions";
-import { collectorEnv, DIFFERENCES, gatewayForE2e, samplerForE2e, samplerForValidate, telemetryOverlay } from "./harness/differences";
+import { collectorEnv, DIFFERENCES, gatewayForCaptureSink, gatewayForE2e, samplerForE2e, samplerForValidate, telemetryOverlay } from "./harness/differences";
 import { generateTestPki, TestPki } from "./harness/certs";
 import { startCollector, waitForCollector } from "./harness/collectors";
 import { REPO_ROOT, requireBuilt } from "./harness/paths";
@@ -76,6 +76,11 @@ describe.each<StackName>(["dev", "prod"])("%s stack collector configs", (stack) 
     expect(samplerChanges).toContain("processors.tail_sampling.decision_wait");
     expect(unclaimed(gatewayChanges)).toEqual([]);
     expect(unclaimed(samplerChanges)).toEqual([]);
+    // The privacy corpus's variant (a capture sink in the sampler's place) changes only claimed keys too.
+    const sinkGateway = renderCollectorGateway(gatewayForCaptureSink(gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: 1, httpPort: 2, healthPort: 3, tls: localTls, samplers: ["127.0.0.1:4"] })));
+    const sinkChanges = changedPaths(parse(synth.file("collector-gateway.yaml")), parse(sinkGateway));
+    expect(sinkChanges).toContain("exporters.loadbalancing.protocol.otlp.compression");
+    expect(unclaimed(sinkChanges)).toEqual([]);
 
     const overlay = path.join(synth.dir, "telemetry.yaml");
     fs.writeFileSync(overlay, telemetryOverlay(8888));

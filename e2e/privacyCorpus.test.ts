@@ -18,7 +18,7 @@ import { SWEEP } from "../tests/collector/privacySweep";
 import { generateTestPki, TestPki } from "./harness/certs";
 import { startCollector, waitForCollector } from "./harness/collectors";
 import { deployedGatewayOptions, stackConfig } from "./harness/deployedOptions";
-import { gatewayForE2e } from "./harness/differences";
+import { gatewayForCaptureSink, gatewayForE2e } from "./harness/differences";
 import { CaptureSink, corpusRequest, corpusSpanId } from "./harness/otlpCorpus";
 import { freePorts } from "./harness/ports";
 import { Supervisor, waitFor } from "./harness/supervisor";
@@ -38,7 +38,7 @@ describe("privacy corpus through the prod gateway binary (R12)", () => {
     pki = generateTestPki(path.join(runDir, "pki"));
     const [grpcPort, httpPort, healthPort, metricsPort, sinkPort] = await freePorts(5);
     await sink.start(sinkPort, pki.workloads["collector-sampler"]);
-    const options = gatewayForE2e(deployedGatewayOptions(stackConfig("prod")), { grpcPort, httpPort, healthPort, tls: pki.workloads["collector-gateway"], samplers: [`127.0.0.1:${sinkPort}`] });
+    const options = gatewayForCaptureSink(gatewayForE2e(deployedGatewayOptions(stackConfig("prod")), { grpcPort, httpPort, healthPort, tls: pki.workloads["collector-gateway"], samplers: [`127.0.0.1:${sinkPort}`] }));
     const gateway = startCollector(supervisor, { name: "collector-gateway", config: renderCollectorGateway(options), memoryLimitMiB: options.memory.limitMiB, healthPort, metricsPort });
     await waitForCollector(gateway, healthPort, pki.caFile, 60_000);
     const res = await request(`https://127.0.0.1:${httpPort}/v1/traces`, {
@@ -50,7 +50,9 @@ describe("privacy corpus through the prod gateway binary (R12)", () => {
     });
     if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${res.body}`);
     const expected = PRIVACY_CORPUS.length + sweep.length - withLinks.size;
-    await waitFor("every corpus span at the sink", async () => sink.spans.size >= expected, { timeoutMs: 60_000, intervalMs: 500, process: gateway });
+    await waitFor("every corpus span at the sink", async () => sink.spans.size >= expected, { timeoutMs: 60_000, intervalMs: 500, process: gateway }).catch((e) => {
+      throw new Error(`${(e as Error).message}\n(${sink.spans.size} of ${expected} spans arrived)`);
+    });
     await new Promise((r) => setTimeout(r, 1000)); // anything late (the dropped spans) would arrive now
   });
   afterAll(async () => {

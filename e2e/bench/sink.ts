@@ -4,19 +4,10 @@
  * protobuf walk and answers with an empty ExportTraceServiceResponse.
  */
 import * as grpc from "@grpc/grpc-js";
+import { rawUnaryService, readVarint, TRACE_EXPORT_PATH } from "../harness/rawGrpc";
 import * as fs from "fs";
 import { CertFiles } from "../harness/certs";
 
-function readVarint(buf: Buffer, pos: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = buf[pos++];
-    result += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) return [result, pos];
-    shift += 7;
-  }
-}
 
 /** Calls `onField(fieldNumber, bytes)` for each length-delimited field of a message; skips the others. */
 function forEachBytesField(buf: Buffer, onField: (field: number, value: Buffer) => void): void {
@@ -52,8 +43,6 @@ export function countSpans(request: Buffer): number {
   return spans;
 }
 
-const identity = (b: Buffer) => b;
-
 export class OtlpSink {
   spans = 0;
   requests = 0;
@@ -61,17 +50,7 @@ export class OtlpSink {
 
   async start(port: number, tls: CertFiles): Promise<void> {
     this.server.addService(
-      {
-        export: {
-          path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-          requestStream: false,
-          responseStream: false,
-          requestSerialize: identity,
-          requestDeserialize: identity,
-          responseSerialize: identity,
-          responseDeserialize: identity,
-        },
-      },
+      rawUnaryService("export", TRACE_EXPORT_PATH),
       {
         export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
           this.requests++;

@@ -17,6 +17,7 @@
  * Usage: tsx e2e/captureStore/server.ts <host:port> <cert> <key> <ca> <out.jsonl>
  */
 import * as grpc from "@grpc/grpc-js";
+import { rawUnaryService, TRACE_EXPORT_PATH } from "../harness/rawGrpc";
 import * as fs from "fs";
 import * as https from "https";
 import * as tls from "tls";
@@ -39,7 +40,6 @@ export interface CapturedRequest {
 
 /** Tenant ids Tempo accepts (dskit tenant.ValidTenantID: at most 150 of these characters); `|` joins tenants for reads only. */
 const TENANT_ID = /^[A-Za-z0-9!\-_.*'()]{1,150}$/;
-const identity = (b: Buffer) => b;
 
 function tenantOf(call: grpc.ServerUnaryCall<Buffer, Buffer>): string | undefined {
   const values = call.metadata.get("x-scope-orgid").map(String);
@@ -83,17 +83,7 @@ function main(): void {
   if (httpListen) serveReadiness(httpListen, { certFile, keyFile, caFile }, () => accepted);
   const server = new grpc.Server();
   server.addService(
-    {
-      export: {
-        path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    },
+    rawUnaryService("export", TRACE_EXPORT_PATH),
     {
       export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
         const tenant = tenantOf(call);

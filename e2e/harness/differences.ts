@@ -52,6 +52,14 @@ export const DIFFERENCES: readonly Difference[] = [
     tempoKeys: [/\.(cert_file|key_file|client_ca_file)$/, /\.grpc_client_config\.tls_(cert|key|ca)_path$/],
   },
   {
+    id: "sink-compression",
+    what: "Gateway -> sampler hop compression, where a test puts a capture sink in the sampler's place (privacy corpus)",
+    deployed: "snappy",
+    e2e: "gzip, in that test only; the whole-stack runs keep snappy between real Collectors",
+    why: "the capture sink is a grpc-js server, which decodes gzip and deflate but not snappy",
+    collectorKeys: [/^exporters\.loadbalancing\.protocol\.otlp\.compression$/],
+  },
+  {
     id: "sampler-resolver",
     what: "How the gateway finds sampler pods",
     deployed: "loadbalancing resolver dns: the headless Service's FQDN, port 4317",
@@ -272,4 +280,9 @@ export function tempoForE2e(deployed: TempoConfigOptions, local: LocalTempo): Te
 /** For `otelcol validate` of the synthesized sampler: only the queue directory must exist (difference queue-directory). */
 export function samplerForValidate(deployed: CollectorSamplerOptions, storageDir: string): CollectorSamplerOptions {
   return { ...deployed, storageDir };
+}
+
+/** Difference sink-compression: a grpc-js capture sink in the sampler's place needs gzip. */
+export function gatewayForCaptureSink(options: CollectorGatewayOptions): CollectorGatewayOptions {
+  return { ...options, hopCompression: "gzip" };
 }

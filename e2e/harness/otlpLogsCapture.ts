@@ -6,22 +6,13 @@
  * (UNAVAILABLE) or to answer slowly, to play a failing or slow upload target.
  */
 import * as grpc from "@grpc/grpc-js";
+import { LOGS_EXPORT_PATH, rawUnaryService, readVarint } from "./rawGrpc";
 
 interface Field {
   readonly field: number;
   readonly bytes?: Buffer;
 }
 
-function readVarint(buf: Buffer, pos: number): [number, number] {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = buf[pos++];
-    value += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) return [value, pos];
-    shift += 7;
-  }
-}
 
 /** Top-level fields of one protobuf message (length-delimited ones with their bytes). */
 function fields(buf: Buffer): Field[] {
@@ -67,19 +58,8 @@ export class OtlpLogsCapture {
   private readonly server = new grpc.Server();
 
   async start(port: number): Promise<void> {
-    const identity = (b: Buffer) => b;
     this.server.addService(
-      {
-        Export: {
-          path: "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
-          requestStream: false,
-          responseStream: false,
-          requestSerialize: identity,
-          requestDeserialize: identity,
-          responseSerialize: identity,
-          responseDeserialize: identity,
-        },
-      },
+      rawUnaryService("Export", LOGS_EXPORT_PATH),
       {
         Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
           setTimeout(() => {
