@@ -14,8 +14,10 @@ import { LOST_ORDERS_QUERY } from "../render/dashboards/orderLookup";
 import { progress } from "./harness/log";
 import { itWithRealTempo, realTempo } from "./harness/traceStore";
 import { promQuery } from "./harness/metricsStores";
+import { E2E_SELF_METRICS_INTERVAL_MS } from "./harness/differences";
+import { request } from "./harness/tlsHttp";
 import { exportSpans, grpcExporter, SpanFactory, succeeded } from "./harness/otlpLoad";
-import { attachStack } from "./harness/stack";
+import { attachStack, SAMPLER_COUNT } from "./harness/stack";
 import { sleep, waitFor } from "./harness/supervisor";
 import { mapLimit, placeOrder } from "./harness/traffic";
 
@@ -141,11 +143,41 @@ describe("alerting on span metrics (R5, R1, R7)", () => {
     expect(await untilFiring("OrdersNotConsumed")).toBeGreaterThanOrEqual(1);
   });
 
+  it("an application cannot inject Collector metrics: the applications' OTLP receiver takes no metrics", async () => {
+    const now = String(BigInt(Date.now()) * 1_000_000n);
+    const forged = JSON.stringify({
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "collector-gateway" } }, { key: "service.instance.id", value: { stringValue: "forged" } }] },
+          scopeMetrics: [{ metrics: [{ name: "otelcol_receiver_refused_spans", sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ asInt: "100000", timeUnixNano: now }] } }] }],
+        },
+      ],
+    });
+    const res = await request(`https://127.0.0.1:${state.gateway.httpPort}/v1/metrics`, { method: "POST", body: forged, tls: state.pki.clients["shop-api"], timeoutMs: 10_000 });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    await sleep(3 * E2E_SELF_METRICS_INTERVAL_MS);
+    expect(await promQuery(state.metrics.all, client, '{instance="forged"}')).toEqual([]);
+  });
+
+  // Difference collector-self-metrics: the Collectors push their own metrics through the gateway's
+  // otlp/self receiver and metrics/self pipeline, as deployed; metrics-all scrapes only Tempo.
   it("the pipeline alerts read real Collector and Tempo series", async () => {
-    for (const query of ['up{job="tempo"}', 'up{job="collector-gateway"}', 'up{job="collector-sampler"}', "otelcol_exporter_queue_capacity", "otelcol_receiver_accepted_spans_total"]) {
+    const instances = async (query: string) => new Set((await promQuery(state.metrics.all, client, query)).map((s) => s.metric.instance));
+    const samplers = Array.from({ length: SAMPLER_COUNT }, (_, i) => `collector-sampler-${i}`);
+    const pushed = await waitFor("both tiers' own metrics in metrics-all", async () => {
+      const gateway = await instances('otelcol_receiver_accepted_spans_total{job="collector-gateway"}');
+      const sampler = await instances('otelcol_exporter_queue_capacity{job="collector-sampler",exporter="otlp_grpc/orders"}');
+      return gateway.size > 0 && sampler.size === SAMPLER_COUNT ? { gateway: [...gateway], sampler: [...sampler].sort() } : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 1000 });
+    expect(pushed).toEqual({ gateway: ["collector-gateway"], sampler: samplers });
+    for (const query of ['up{job="tempo"}', 'otelcol_exporter_sent_spans_total{job="collector-sampler"}', 'otelcol_receiver_refused_spans_total{job="collector-gateway"}', 'otelcol_exporter_queue_size{job="collector-sampler"}']) {
       const series = await promQuery(state.metrics.all, client, query);
       expect({ query, found: series.length > 0 }).toEqual({ query, found: true });
     }
+    // Only the Collectors' own series come through the self-metrics path: nothing but otelcol_* carries a Collector job.
+    const names = new Set((await promQuery(state.metrics.all, client, '{job=~"collector-.*"}')).map((s) => s.metric.__name__));
+    expect([...names].filter((n) => !n.startsWith("otelcol_"))).toEqual([]);
     expect(await evaluate(rule("TempoNotReady"))).toEqual({ value: 1, firing: false });
+    for (const id of ["GatewayRefusingSpans", "SamplerQueueNearFull", "TempoExportFailing"]) expect({ id, ...(await evaluate(rule(id))) }).toMatchObject({ id, firing: false });
   });
 });

@@ -15,10 +15,10 @@ import { renderCollectorSampler } from "../render/collectorSampler";
 import { deployedGatewayOptions, deployedSamplerOptions, stackConfig, StackName } from "./harness/deployedOptions";
 import { collectorEnv, DIFFERENCES, gatewayForCaptureSink, gatewayForE2e, samplerForE2e, samplerForValidate, telemetryOverlay } from "./harness/differences";
 import { generateTestPki, TestPki } from "./harness/certs";
-import { startCollector, waitForCollector } from "./harness/collectors";
+import { collectorMetric, startCollector, waitForCollector } from "./harness/collectors";
 import { REPO_ROOT, requireBuilt } from "./harness/paths";
 import { freePorts } from "./harness/ports";
-import { Supervisor } from "./harness/supervisor";
+import { Supervisor, waitFor } from "./harness/supervisor";
 import { synthToTemp, SynthOutput } from "./harness/synth";
 import { changedPaths } from "./harness/configDiff";
 
@@ -64,16 +64,18 @@ describe.each<StackName>(["dev", "prod"])("%s stack collector configs", (stack) 
   });
 
   it("the e2e variants change only keys claimed by differences.ts, and validate too", async () => {
-    const gateway = renderCollectorGateway(gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: 1, httpPort: 2, healthPort: 3, tls: localTls, samplers: ["127.0.0.1:4", "127.0.0.1:5"] }));
+    const gateway = renderCollectorGateway(gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: 1, httpPort: 2, healthPort: 3, tls: localTls, samplers: ["127.0.0.1:4", "127.0.0.1:5"], selfMetricsPort: 8 }));
     const queue = path.join(synth.dir, "queue-e2e");
     fs.mkdirSync(queue);
     const sampler = renderCollectorSampler(
-      samplerForE2e(deployedSamplerOptions(cfg), { grpcPort: 4, healthPort: 6, tls: localTls, tempoOtlpPort: 7, storageDir: queue, decisionWaitSeconds: 5 }),
+      samplerForE2e(deployedSamplerOptions(cfg), { grpcPort: 4, healthPort: 6, tls: localTls, tempoOtlpPort: 7, storageDir: queue, decisionWaitSeconds: 5, gatewaySelfMetricsPort: 8 }),
     );
     const gatewayChanges = changedPaths(parse(synth.file("collector-gateway.yaml")), parse(gateway));
     const samplerChanges = changedPaths(parse(synth.file("collector-sampler.yaml")), parse(sampler));
     expect(gatewayChanges.length).toBeGreaterThan(0);
     expect(samplerChanges).toContain("processors.tail_sampling.decision_wait");
+    expect(samplerChanges).toContain("service.telemetry.metrics.readers.0.periodic.exporter.otlp.endpoint");
+    expect(gatewayChanges).toContain("receivers.otlp/self.protocols.grpc.endpoint");
     expect(unclaimed(gatewayChanges)).toEqual([]);
     expect(unclaimed(samplerChanges)).toEqual([]);
     // The privacy corpus's variant (a capture sink in the sampler's place) changes only claimed keys too.
@@ -82,11 +84,11 @@ describe.each<StackName>(["dev", "prod"])("%s stack collector configs", (stack) 
     expect(sinkChanges).toContain("exporters.loadbalancing.protocol.otlp.compression");
     expect(unclaimed(sinkChanges)).toEqual([]);
 
-    const overlay = path.join(synth.dir, "telemetry.yaml");
-    fs.writeFileSync(overlay, telemetryOverlay(8888));
     for (const [name, text] of [["gateway-e2e.yaml", gateway], ["sampler-e2e.yaml", sampler]]) {
       const file = path.join(synth.dir, name);
+      const overlay = path.join(synth.dir, `telemetry-${name}`);
       fs.writeFileSync(file, text);
+      fs.writeFileSync(overlay, telemetryOverlay(8888, text));
       expect(await validate(file, overlay)).toEqual({ ok: true, output: expect.any(String) });
     }
   });
@@ -111,17 +113,25 @@ describe.each<StackName>(["dev", "prod"])("%s stack collectors in the binary", (
   });
 
   it("gateway and sampler start and report healthy", async () => {
-    const [gwGrpc, gwHttp, gwHealth, gwMetrics, smGrpc, smHealth, smMetrics, tempoPort] = await freePorts(8);
+    const [gwGrpc, gwHttp, gwHealth, gwMetrics, smGrpc, smHealth, smMetrics, tempoPort, gwSelf] = await freePorts(9);
     const queue = path.join(runDir, "queue");
     fs.mkdirSync(queue);
-    const sampler = samplerForE2e(deployedSamplerOptions(cfg), { grpcPort: smGrpc, healthPort: smHealth, tls: pki.workloads["collector-sampler"], tempoOtlpPort: tempoPort, storageDir: queue });
-    const gateway = gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: gwGrpc, httpPort: gwHttp, healthPort: gwHealth, tls: pki.workloads["collector-gateway"], samplers: [`127.0.0.1:${smGrpc}`] });
+    const sampler = samplerForE2e(deployedSamplerOptions(cfg), { grpcPort: smGrpc, healthPort: smHealth, tls: pki.workloads["collector-sampler"], tempoOtlpPort: tempoPort, storageDir: queue, gatewaySelfMetricsPort: gwSelf });
+    const gateway = gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: gwGrpc, httpPort: gwHttp, healthPort: gwHealth, tls: pki.workloads["collector-gateway"], samplers: [`127.0.0.1:${smGrpc}`], selfMetricsPort: gwSelf });
     const sp = startCollector(supervisor, { name: "collector-sampler", config: renderCollectorSampler(sampler), memoryLimitMiB: sampler.memory.limitMiB, healthPort: smHealth, metricsPort: smMetrics });
     const gp = startCollector(supervisor, { name: "collector-gateway", config: renderCollectorGateway(gateway), memoryLimitMiB: gateway.memory.limitMiB, healthPort: gwHealth, metricsPort: gwMetrics });
     await Promise.all([waitForCollector(sp, smHealth, pki.caFile, 30_000), waitForCollector(gp, gwHealth, pki.caFile, 30_000)]);
     expect(sp.logText()).toMatch(/Everything is ready/);
     expect(gp.logText()).toMatch(/Everything is ready/);
-  });
+    // Difference collector-self-metrics: both tiers' periodic readers push over mutual TLS to the gateway's otlp/self receiver.
+    const points = await waitFor("self-metrics points accepted by otlp/self", async () => {
+      const n = await collectorMetric(gwMetrics, "otelcol_receiver_accepted_metric_points_total");
+      // The sampler may push before the gateway listens (connection refused, retried); a TLS refusal would log x509/handshake.
+      return n > 0 && (await collectorMetric(gwMetrics, "otelcol_receiver_refused_metric_points_total")) === 0 ? n : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 500 });
+    expect(points).toBeGreaterThan(0);
+    expect(`${sp.logText()}${gp.logText()}`).not.toMatch(/x509|handshake/i);
+  }, 60_000);
 });
 
 describe("the checks are real", () => {

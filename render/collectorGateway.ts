@@ -20,6 +20,7 @@ import {
 } from "./collectorCommon";
 import { ScrubbingOptions, scrubbingProcessors, StatementGroup } from "./scrubbing";
 import { semconvStatementGroups } from "./semconv";
+import { COLLECTOR_JOBS, SELF_METRICS_COMPONENTS, selfMetricsFilter, SelfMetricsPush, selfMetricsTelemetry } from "./collectorSelfMetrics";
 import { SPAN_METRICS_COMPONENTS, spanMetricsConfig, SpanMetricsOptions } from "./spanMetrics";
 
 /** How the loadbalancing exporter finds sampler pods. */
@@ -52,6 +53,17 @@ export interface CollectorGatewayOptions {
   readonly spanMetrics?: SpanMetricsOptions;
   /** Compression of the gateway -> sampler hop. @default "snappy" */
   readonly hopCompression?: "snappy" | "gzip";
+  /** The Collectors' own metrics: pushed here by both tiers, written to one metrics store (R5). @default undefined (not collected) */
+  readonly selfMetrics?: GatewaySelfMetricsOptions;
+}
+
+export interface GatewaySelfMetricsOptions {
+  /** Listen address (`host:port`) of the self-metrics OTLP gRPC receiver (a port the NetworkPolicy opens to Collector pods only). */
+  readonly listen: string;
+  /** Where this gateway pushes its own metrics: its Service, so the receiver above. */
+  readonly push: SelfMetricsPush;
+  /** Name of the span-metrics store written to (metrics-all: `all`); never an orders-only store. */
+  readonly store: string;
 }
 
 /** Probe and scrape endpoints: their spans are noise and are dropped at the gateway. */
@@ -104,6 +116,12 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
   const c = GATEWAY_COMPONENTS;
   const scrubbing = scrubbingProcessors(options.scrubbing);
   const metrics = options.spanMetrics ? spanMetricsConfig(options.spanMetrics) : undefined;
+  const self = options.selfMetrics;
+  if (self) {
+    const store = options.spanMetrics?.stores.find((s) => s.name === self.store);
+    if (!store) throw new Error(`self metrics: store ${JSON.stringify(self.store)} is not a span-metrics store of the gateway`);
+    if (store.ordersOnly) throw new Error(`self metrics: store ${JSON.stringify(self.store)} is orders-only; Collector metrics go to the platform store`);
+  }
 
   const config = {
     extensions: { [c.health]: healthCheckExtension(options.healthEndpoint, options.tls, minVersion) },
@@ -114,6 +132,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
           http: { endpoint: options.listen.http, tls: serverTls },
         },
       },
+      ...(self ? { [SELF_METRICS_COMPONENTS.receiver]: { protocols: { grpc: { endpoint: self.listen, tls: serverTls } } } } : {}),
     },
     processors: {
       [c.memoryLimiter]: memoryLimiterConfig(options.memory),
@@ -124,6 +143,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       [c.allowList]: transformConfig(scrubbing.allowList),
       [c.scrub]: transformConfig(scrubbing.scrub),
       ...metrics?.processors,
+      ...(self ? { [SELF_METRICS_COMPONENTS.filter]: selfMetricsFilter() } : {}),
     },
     ...(metrics ? { connectors: metrics.connectors } : {}),
     exporters: {
@@ -148,6 +168,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       ...metrics?.exporters,
     },
     service: {
+      ...(self ? { telemetry: selfMetricsTelemetry(COLLECTOR_JOBS.gateway, self.push, options.tls) } : {}),
       extensions: [c.health],
       pipelines: {
         traces: {
@@ -158,6 +179,16 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
           exporters: [c.exporter, ...(metrics ? [SPAN_METRICS_COMPONENTS.connector] : [])],
         },
         ...metrics?.pipelines,
+        // Collector self-metrics only (R5): applications push traces, never metrics.
+        ...(self
+          ? {
+              [SELF_METRICS_COMPONENTS.pipeline]: {
+                receivers: [SELF_METRICS_COMPONENTS.receiver],
+                processors: [c.memoryLimiter, SELF_METRICS_COMPONENTS.filter],
+                exporters: [SPAN_METRICS_COMPONENTS.exporter(self.store)],
+              },
+            }
+          : {}),
       },
     },
   };

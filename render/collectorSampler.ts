@@ -16,6 +16,7 @@ import {
   TlsFiles,
   TlsMinVersion,
 } from "./collectorCommon";
+import { COLLECTOR_JOBS, SelfMetricsPush, selfMetricsTelemetry } from "./collectorSelfMetrics";
 
 export interface SamplingPolicyOptions {
   /** Percentage of ordinary traces (no order.id, no error, not slow) kept, 1..100. */
@@ -66,6 +67,8 @@ export interface CollectorSamplerOptions {
   readonly retryMaxElapsed?: string;
   /** Requests each tenant's persistent queue holds. @default 2000 */
   readonly queueSize?: number;
+  /** Push this Collector's own metrics to the gateway's self-metrics receiver (R5). @default undefined (not pushed) */
+  readonly selfMetrics?: SelfMetricsPush;
 }
 
 /** Component ids, so the component and tests refer to the same names. */
@@ -210,6 +213,7 @@ export function renderCollectorSampler(options: CollectorSamplerOptions): string
       [c.platformExporter]: tempoExporter(TENANTS.platform),
     },
     service: {
+      ...(options.selfMetrics ? { telemetry: selfMetricsTelemetry(COLLECTOR_JOBS.sampler, options.selfMetrics, options.tls) } : {}),
       extensions: [c.health, c.storage],
       pipelines: {
         [c.pipelines.in]: { receivers: [c.receiver], processors: [c.memoryLimiter, c.tailSampling], exporters: [c.router] },

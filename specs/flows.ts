@@ -131,6 +131,13 @@ export function platformFlows(inputs: FlowInputs): Flow[] {
       ports: tcp(PORTS.https),
     },
     {
+      name: "collectors-to-gateway-self-metrics",
+      purpose: "Both Collector tiers push their own otelcol_* metrics to the gateway's self-metrics receiver (OTLP, mTLS), which writes them to metrics-all: the pipeline alerts (R5). Only Collector pods reach this port.",
+      from: [workload("collector-gateway"), workload("collector-sampler")],
+      to: [workload("collector-gateway")],
+      ports: tcp(PORTS.collectorSelfMetrics),
+    },
+    {
       name: "gateway-to-metrics",
       purpose: "The gateway writes span metrics to the private metrics stores (Prometheus remote write, mTLS, R5).",
       from: [workload("collector-gateway")],

@@ -30,6 +30,8 @@ export const PORTS = {
   https: 443,
   postgres: 5432,
   prometheus: 9090,
+  /** The gateway's OTLP gRPC receiver for the Collectors' own metrics (Collector pods only, specs/flows.ts). */
+  collectorSelfMetrics: 4319,
 } as const;
 
 /** The in-cluster DNS names of a Service, shortest first. */

@@ -14,9 +14,11 @@ import { metricsStoreTargets } from "../../specs/metricsStores";
 import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
 import { internalEndpoint } from "../internalEndpoint";
+import { selfMetricsPush } from "../../render/collectorSelfMetrics";
 import { CollectorResources, collectorPodTemplate, MOUNTED_TLS } from "./pod";
 
 export const GATEWAY_WORKLOAD = "collector-gateway" as const;
+const SELF_METRICS_SERVICE_PORT = { name: "self-metrics", port: PORTS.collectorSelfMetrics, targetPort: PORTS.collectorSelfMetrics };
 export const GATEWAY_CONFIG_FILE = "collector-gateway.yaml";
 
 export interface CollectorGatewayArgs {
@@ -61,6 +63,7 @@ function deployedGatewayRenderOptions(args: CollectorGatewayArgs, memory: Return
     memory,
     scrubbing: args.scrubbing,
     spanMetrics: { stores: metricsStoreTargets(args.namespace), tls: MOUNTED_TLS, tlsMinVersion: args.tlsMinVersion ?? "1.3" },
+    selfMetrics: { listen: `\${env:POD_IP}:${PORTS.collectorSelfMetrics}`, push: selfMetricsPush(args.namespace), store: "all" },
   };
 }
 
@@ -165,6 +168,7 @@ export class CollectorGateway extends pulumi.ComponentResource {
             ports: [
               { name: "otlp-grpc", containerPort: PORTS.otlpGrpc },
               { name: "otlp-http", containerPort: PORTS.otlpHttp },
+              { name: "self-metrics", containerPort: PORTS.collectorSelfMetrics },
             ],
           }),
         },
@@ -182,7 +186,8 @@ export class CollectorGateway extends pulumi.ComponentResource {
       `${name}-service`,
       {
         metadata: meta(GATEWAY_WORKLOAD),
-        spec: { type: "ClusterIP", selector: labels, ports: ports.map((p) => ({ ...p, protocol: "TCP", appProtocol: p.name === "otlp-grpc" ? "grpc" : "https" })) },
+        // The self-metrics port is on the ClusterIP Service only, never on the load balancer (`ports`).
+        spec: { type: "ClusterIP", selector: labels, ports: [...ports, SELF_METRICS_SERVICE_PORT].map((p) => ({ ...p, protocol: "TCP", appProtocol: p.name === "otlp-http" ? "https" : "grpc" })) },
       },
       child,
     );

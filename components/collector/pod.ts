@@ -65,6 +65,8 @@ export function collectorPodTemplate(args: CollectorPodArgs): k8s.types.input.co
           env: [
             { name: "GOMEMLIMIT", value: `${args.goMemLimitMiB}MiB` },
             { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+            // service.instance.id of the Collector's own metrics: the `instance` label in metrics-all.
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
           ],
           ports: [
             ...args.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: "TCP" })),

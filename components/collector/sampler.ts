@@ -11,6 +11,7 @@ import { memoryLimitsFor, TlsMinVersion } from "../../render/collectorCommon";
 import { renderCollectorSampler, SamplerSizingOptions, SamplingPolicyOptions } from "../../render/collectorSampler";
 import { PART_OF, PORTS, serviceDnsNames, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
+import { selfMetricsPush } from "../../render/collectorSelfMetrics";
 import { CollectorResources, collectorPodTemplate, MOUNTED_TLS } from "./pod";
 
 export const SAMPLER_WORKLOAD = "collector-sampler" as const;
@@ -64,6 +65,7 @@ function deployedSamplerRenderOptions(args: CollectorSamplerArgs, memory: Return
     memory,
     sampling: args.sampling,
     sizing: args.sizing,
+    selfMetrics: selfMetricsPush(args.namespace),
   };
 }
 

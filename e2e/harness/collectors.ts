@@ -22,13 +22,13 @@ export function startCollector(supervisor: Supervisor, run: CollectorRun): Manag
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
   fs.writeFileSync(configFile, run.config);
   const overlayFile = path.join(supervisor.runDir, "config", `${run.name}.telemetry.yaml`);
-  fs.writeFileSync(overlayFile, telemetryOverlay(run.metricsPort));
+  fs.writeFileSync(overlayFile, telemetryOverlay(run.metricsPort, run.config));
   return supervisor.start({
     name: run.name,
     command: requireBuilt("collector"),
     // The rendered file first; the overlay only adds service.telemetry (confmap merges maps).
     args: [`--config=${configFile}`, `--config=${overlayFile}`],
-    env: collectorEnv(run.memoryLimitMiB),
+    env: collectorEnv(run.memoryLimitMiB, run.name),
   });
 }
 

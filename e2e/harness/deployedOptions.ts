@@ -10,6 +10,7 @@ import { parseStackConfig, StackConfig } from "../../config/stackConfig";
 import { memoryLimitsFor } from "../../render/collectorCommon";
 import { CollectorGatewayOptions } from "../../render/collectorGateway";
 import { CollectorSamplerOptions } from "../../render/collectorSampler";
+import { selfMetricsPush } from "../../render/collectorSelfMetrics";
 import { samplerCapacity } from "../../render/samplerSizing";
 import { metricsStoreTargets } from "../../specs/metricsStores";
 import { PORTS, serviceDnsNames, TLS_MOUNT } from "../../specs/topology";
@@ -44,6 +45,7 @@ export function deployedGatewayOptions(cfg: StackConfig<string>): CollectorGatew
     memory: memoryLimitsFor(GATEWAY_MEMORY_LIMIT_MIB),
     scrubbing: cfg.scrubbing,
     spanMetrics: { stores: metricsStoreTargets(cfg.namespace), tls: MOUNTED_TLS, tlsMinVersion: cfg.tls.minVersion },
+    selfMetrics: { listen: POD(PORTS.collectorSelfMetrics), push: selfMetricsPush(cfg.namespace), store: "all" },
   };
 }
 
@@ -60,5 +62,6 @@ export function deployedSamplerOptions(cfg: StackConfig<string>): CollectorSampl
     memory: memoryLimitsFor(capacity.containerMemoryLimitMiB),
     sampling: cfg.sampling,
     sizing: capacity.sizing,
+    selfMetrics: selfMetricsPush(cfg.namespace),
   };
 }

@@ -11,6 +11,7 @@ import { CollectorGatewayOptions } from "../../render/collectorGateway";
 import { CollectorSamplerOptions } from "../../render/collectorSampler";
 import { TlsFiles } from "../../render/collectorCommon";
 import { TempoConfigOptions } from "../../render/tempoConfig";
+import { stringify, parse } from "yaml";
 
 export interface Difference {
   /** Stable id, also listed in the README e2e section. */
@@ -37,10 +38,10 @@ export const DIFFERENCES: readonly Difference[] = [
   },
   {
     id: "internal-telemetry",
-    what: "The Collector's own metrics endpoint (service.telemetry)",
-    deployed: "not set in the rendered files: the Collector default, localhost:8888 inside each pod",
-    e2e: "127.0.0.1:<free port>, from a second --config file that only adds service.telemetry.metrics (merged over the unchanged rendered file)",
-    why: "several Collectors share one host and would all bind localhost:8888; the benchmark reads span counters from it",
+    what: "The Collector's own Prometheus metrics endpoint (service.telemetry.metrics.readers)",
+    deployed: "none: the rendered readers only push (difference collector-self-metrics), so no pod serves localhost:8888",
+    e2e: "a pull reader on 127.0.0.1:<free port> from a second --config file that sets service.telemetry.metrics.readers to that reader followed by the rendered readers unchanged (confmap replaces lists; the rendered file is unchanged)",
+    why: "the benchmark and the conformance check read counters directly from each process; several Collectors share one host",
   },
   {
     id: "tls-files",
@@ -48,7 +49,7 @@ export const DIFFERENCES: readonly Difference[] = [
     deployed: "/etc/tracing/tls/{tls.crt,tls.key,ca.crt} from the stack's PKI (ECDSA P-256, Service DNS names)",
     e2e: "a fresh test PKI per run generated with openssl in the run directory: same key type and DNS names, plus localhost and 127.0.0.1",
     why: "the stack's certificates exist only in Kubernetes Secrets",
-    collectorKeys: [/\.tls\.(cert_file|key_file|ca_file|client_ca_file)$/],
+    collectorKeys: [/\.tls\.(cert_file|key_file|ca_file|client_ca_file)$/, /^service\.telemetry\.metrics\.readers\.\d+\.periodic\.exporter\.otlp\.(certificate|client_certificate|client_key)$/],
     tempoKeys: [/\.(cert_file|key_file|client_ca_file)$/, /\.grpc_client_config\.tls_(cert|key|ca)_path$/],
   },
   {
@@ -154,9 +155,10 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     id: "collector-self-metrics",
     what: "Who reads the Collectors' own metrics (pipeline alerts)",
-    deployed: "nobody yet: the Collectors serve them on localhost:8888 inside their pods (see docs/alerting.md, known limits)",
-    e2e: "the local metrics-all Prometheus scrapes every Collector's internal-telemetry port on loopback (plain HTTP), jobs collector-gateway and collector-sampler",
-    why: "the pipeline alerts' expressions must be proven on real Collector metrics",
+    deployed: "both tiers push them every 30 s (OTLP/gRPC, mTLS) to https://collector-gateway.<namespace>.svc.cluster.local:4319, the gateway's otlp/self receiver, whose metrics/self pipeline keeps otelcol_* of jobs collector-gateway/collector-sampler and writes them to metrics-all",
+    e2e: "the same push and pipeline to https://localhost:<free port> (a name in the test gateway certificate), every 2 s; runs that pass no self-metrics port (benchmark, privacy corpus) leave the push and the otlp/self receiver out",
+    why: "no cluster DNS; each alert scenario must see new series within seconds",
+    collectorKeys: [/^receivers\.otlp\/self\.protocols\.grpc\.endpoint$/, /^service\.telemetry\.metrics\.readers\.0\.periodic\.(interval|timeout|exporter\.otlp\.endpoint)$/],
   },
   {
     id: "apps",
@@ -167,26 +169,26 @@ export const DIFFERENCES: readonly Difference[] = [
   },
 ];
 
-/** Environment of every Collector process: the address behind `${env:POD_IP}`, and GOMEMLIMIT as the pod sets it. */
-export function collectorEnv(memoryLimitMiB: number): Record<string, string> {
-  return { POD_IP: "127.0.0.1", GOMEMLIMIT: `${memoryLimitMiB}MiB` };
+/** Environment of every Collector process: the addresses behind `${env:POD_IP}` and `${env:POD_NAME}`, and GOMEMLIMIT, as the pod sets them. */
+export function collectorEnv(memoryLimitMiB: number, podName = "e2e-collector"): Record<string, string> {
+  return { POD_IP: "127.0.0.1", POD_NAME: podName, GOMEMLIMIT: `${memoryLimitMiB}MiB` };
 }
 
-/** The second --config file of every e2e Collector (difference internal-telemetry). */
-export function telemetryOverlay(metricsPort: number): string {
-  return [
-    "service:",
-    "  telemetry:",
-    "    metrics:",
-    "      readers:",
-    "        - pull:",
-    "            exporter:",
-    "              prometheus:",
-    "                host: 127.0.0.1",
-    `                port: ${metricsPort}`,
-    "",
-  ].join("\n");
+/** Push interval of the Collectors' own metrics in the e2e runs, in milliseconds (difference collector-self-metrics). */
+export const E2E_SELF_METRICS_INTERVAL_MS = 2000;
+
+/**
+ * The second --config file of every e2e Collector (difference internal-telemetry): a pull reader on
+ * a free loopback port. confmap replaces lists, so the rendered readers (the self-metrics push) are
+ * repeated after it unchanged.
+ */
+export function telemetryOverlay(metricsPort: number, renderedConfig?: string): string {
+  const rendered = renderedConfig ? (parse(renderedConfig) as { service?: { telemetry?: { metrics?: { readers?: unknown[] } } } }) : {};
+  const readers = [{ pull: { exporter: { prometheus: { host: "127.0.0.1", port: metricsPort } } } }, ...(rendered.service?.telemetry?.metrics?.readers ?? [])];
+  return stringify({ service: { telemetry: { metrics: { readers } } } }, { lineWidth: 0 });
 }
+
+const selfMetricsEndpoint = (port: number) => `https://localhost:${port}`;
 
 const podAddress = (port: number) => `\${env:POD_IP}:${port}`;
 
@@ -201,6 +203,8 @@ export interface LocalGateway {
   readonly metricsStores?: Readonly<Record<string, number>>;
   /** Span-metrics flush interval (difference metrics-timing), in seconds; undefined keeps the deployed value. */
   readonly spanMetricsFlushSeconds?: number;
+  /** Loopback port of the otlp/self receiver (difference collector-self-metrics); undefined leaves the self-metrics path out. */
+  readonly selfMetricsPort?: number;
 }
 
 /** Differences listen-address, tls-files, sampler-resolver, metrics-stores, metrics-timing. */
@@ -219,6 +223,14 @@ export function gatewayForE2e(deployed: CollectorGatewayOptions, local: LocalGat
     healthEndpoint: podAddress(local.healthPort),
     tls: local.tls,
     samplerResolver: { static: local.samplers },
+    selfMetrics:
+      deployed.selfMetrics && local.selfMetricsPort !== undefined
+        ? {
+            ...deployed.selfMetrics,
+            listen: podAddress(local.selfMetricsPort),
+            push: { ...deployed.selfMetrics.push, endpoint: selfMetricsEndpoint(local.selfMetricsPort), intervalMs: E2E_SELF_METRICS_INTERVAL_MS },
+          }
+        : undefined,
   };
 }
 
@@ -230,6 +242,8 @@ export interface LocalSampler {
   readonly storageDir: string;
   /** Shorten decision_wait (difference decision-wait); undefined keeps the deployed value (benchmark). */
   readonly decisionWaitSeconds?: number;
+  /** Loopback port of the gateway's otlp/self receiver (difference collector-self-metrics); undefined leaves the push out. */
+  readonly gatewaySelfMetricsPort?: number;
 }
 
 /** Differences listen-address, tls-files, tempo-endpoint, queue-directory, decision-wait. */
@@ -244,6 +258,10 @@ export function samplerForE2e(deployed: CollectorSamplerOptions, local: LocalSam
     tempoServerName: deployed.tempoServerName ?? tempoHost,
     storageDir: local.storageDir,
     sizing: local.decisionWaitSeconds === undefined ? deployed.sizing : { ...deployed.sizing, maxDecisionWaitSeconds: local.decisionWaitSeconds },
+    selfMetrics:
+      deployed.selfMetrics && local.gatewaySelfMetricsPort !== undefined
+        ? { ...deployed.selfMetrics, endpoint: selfMetricsEndpoint(local.gatewaySelfMetricsPort), intervalMs: E2E_SELF_METRICS_INTERVAL_MS }
+        : undefined,
   };
 }
 

@@ -2,8 +2,8 @@
  * The local metrics stores: Debian's Prometheus with the stores' rendered web
  * config (TLS, client certificates required) and remote-write receiver, as
  * the deployed stores run them (differences metrics-stores, metrics-timing,
- * collector-self-metrics). `metrics-all` also scrapes the Collectors and the
- * Tempo stand-in, so the pipeline alerts see real series.
+ * collector-self-metrics). `metrics-all` also scrapes the Tempo stand-in;
+ * the Collectors push their own metrics through the gateway, as deployed.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,9 +19,6 @@ import { request } from "./tlsHttp";
 export const E2E_METRICS_INTERVAL_SECONDS = 2;
 
 export interface LocalStoreTargets {
-  /** Internal-telemetry ports of the gateway and the samplers. */
-  readonly gatewayMetricsPort: number;
-  readonly samplerMetricsPorts: readonly number[];
   readonly tempoHttpPort: number;
   readonly tempoServerName: string;
 }
@@ -32,11 +29,7 @@ export function startMetricsStore(supervisor: Supervisor, spec: MetricsStoreSpec
   const deployed = metricsStoreOptions(spec, CERT_NAMESPACE, "1.3", 1);
   const jobs: ScrapeJob[] = [];
   if (spec.scrapesTempo) {
-    jobs.push(
-      { job: "collector-gateway", targets: [`127.0.0.1:${targets.gatewayMetricsPort}`] },
-      { job: "collector-sampler", targets: targets.samplerMetricsPorts.map((p) => `127.0.0.1:${p}`) },
-      { job: "tempo", targets: [`127.0.0.1:${targets.tempoHttpPort}`], tlsServerName: targets.tempoServerName },
-    );
+    jobs.push({ job: "tempo", targets: [`127.0.0.1:${targets.tempoHttpPort}`], tlsServerName: targets.tempoServerName });
   }
   const options = {
     ...deployed,

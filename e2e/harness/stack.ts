@@ -121,7 +121,7 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
   const free = await freePorts(32);
   const port = () => free.shift() as number;
   const ports = {
-    gateway: { grpcPort: port(), httpPort: port(), healthPort: port(), metricsPort: port() },
+    gateway: { grpcPort: port(), httpPort: port(), healthPort: port(), metricsPort: port(), selfMetricsPort: port() },
     samplers: Array.from({ length: SAMPLER_COUNT }, () => ({ grpcPort: port(), healthPort: port(), metricsPort: port() })),
     tempo: { httpPort: port(), grpcPort: port(), otlpGrpcPort: port(), healthPort: port() },
     rabbit: { amqp: port(), dist: port(), epmd: port() },
@@ -150,12 +150,11 @@ async function startIn(runDir: string, supervisor: Supervisor): Promise<RunningS
       tempoOtlpPort: ports.tempo.otlpGrpcPort,
       storageDir,
       decisionWaitSeconds: E2E_DECISION_WAIT_SECONDS,
+      gatewaySelfMetricsPort: ports.gateway.selfMetricsPort,
     });
     return { proc: startCollector(supervisor, { name: `collector-sampler-${i}`, config: renderCollectorSampler(options), memoryLimitMiB: options.memory.limitMiB, healthPort: s.healthPort, metricsPort: s.metricsPort }), port: s.healthPort };
   });
   const stores = startMetricsStores(supervisor, ports.metrics, pki.workloads, {
-    gatewayMetricsPort: ports.gateway.metricsPort,
-    samplerMetricsPorts: ports.samplers.map((s) => s.metricsPort),
     tempoHttpPort: ports.tempo.httpPort,
     tempoServerName: serverName,
   });

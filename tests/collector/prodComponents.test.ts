@@ -79,7 +79,8 @@ describe("collector in prod", () => {
     const s = await stack;
     const svc = inputs(s, "tracing-collector-gateway-service");
     expect(svc.spec.type).toBe("ClusterIP");
-    expect((svc.spec.ports as Obj[]).map((p) => p.port).sort()).toEqual([PORTS.otlpGrpc, PORTS.otlpHttp]);
+    // The self-metrics port is in-cluster only (Collector pods, specs/flows.ts): never on the NLB below.
+    expect((svc.spec.ports as Obj[]).map((p) => p.port).sort()).toEqual([PORTS.otlpGrpc, PORTS.otlpHttp, PORTS.collectorSelfMetrics]);
     const lbs = ofType(s, "kubernetes:core/v1:Service").filter((x) => (x.inputs.spec as Obj).type === "LoadBalancer");
     const collectorLbs = lbs.filter((x) => x.name.startsWith("tracing-collector"));
     expect(collectorLbs).toHaveLength(1);

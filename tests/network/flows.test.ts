@@ -19,7 +19,7 @@ const byName = (flows: ReturnType<typeof platformFlows>) => new Map(flows.map((f
 describe("platform flows", () => {
   it("covers every flow of DESIGN.md section 1 plus DNS, AWS and IdP egress", () => {
     const names = platformFlows(inputs).map((f) => f.name).sort();
-    expect(names).toEqual(["apps-to-gateway", "corporate-to-grafana", "dns", "gateway-to-sampler", "grafana-to-idp", "grafana-to-tempo", "sampler-to-tempo", "tempo-to-aws", "gateway-to-metrics", "grafana-to-metrics", "metrics-to-tempo", ...names.filter((n) => n.startsWith("grafana-to-aws"))].sort());
+    expect(names).toEqual(["apps-to-gateway", "corporate-to-grafana", "dns", "gateway-to-sampler", "grafana-to-idp", "grafana-to-tempo", "sampler-to-tempo", "tempo-to-aws", "gateway-to-metrics", "grafana-to-metrics", "metrics-to-tempo", "collectors-to-gateway-self-metrics", ...names.filter((n) => n.startsWith("grafana-to-aws"))].sort());
   });
 
   it("lets only the sampler write to Tempo, Grafana query it and the platform metrics store scrape its HTTP port", () => {
@@ -38,6 +38,20 @@ describe("platform flows", () => {
     const egress = policies.find((p) => p.spec.policyTypes[0] === "Egress")!;
     expect(egress.spec.podSelector).toEqual({ matchLabels: workloadLabels("collector-gateway") });
     expect(egress.spec.egress![0]).toEqual({ to: [{ podSelector: { matchLabels: workloadLabels("collector-sampler") } }], ports: [{ port: 4317, protocol: "TCP" }] });
+  });
+
+  it("admits the gateway's self-metrics port only from the Collector pods, and applications to the OTLP ports only (R5, R10)", () => {
+    for (const exposeCollector of [false, true]) {
+      const flows = platformFlows({ ...inputs, exposeCollector });
+      const toSelf = flows.filter((f) => f.ports.some((p) => p.port === PORTS.collectorSelfMetrics));
+      expect(toSelf.map((f) => f.name)).toEqual(["collectors-to-gateway-self-metrics"]);
+      expect(toSelf[0]!.from).toEqual([
+        { kind: "workload", workload: "collector-gateway" },
+        { kind: "workload", workload: "collector-sampler" },
+      ]);
+      expect(toSelf[0]!.to).toEqual([{ kind: "workload", workload: "collector-gateway" }]);
+      expect(byName(flows).get("apps-to-gateway")!.ports.map((p) => p.port).sort()).toEqual([PORTS.otlpGrpc, PORTS.otlpHttp]);
+    }
   });
 
   it("admits application networks at the gateway only when the collector is exposed", () => {
