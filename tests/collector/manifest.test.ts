@@ -35,9 +35,7 @@ const TYPES_BY_MODULE: Record<string, string[]> = {
  */
 const NOT_IN_PIPELINE: Record<string, string> = {
   filelogreceiver: "the audit shipper's at-least-once proof runs filelog + file_storage in this binary (awss3 cannot be built here)",
-  redactionprocessor: "candidate for allow-list scrubbing (R12); measured against OTTL keep_matching_keys",
-  prometheusremotewriteexporter: "span metrics to the metrics store (R5 alerting)",
-  spanmetricsconnector: "RED metrics from every span before sampling (R5 alerting)",
+  redactionprocessor: "evaluated for R12 against OTTL keep_keys (docs/collector.md) and not used; leaves at the next manifest rebuild",
 };
 const KINDS = ["receivers", "processors", "exporters", "connectors", "extensions"] as const;
 type Manifest = Record<(typeof KINDS)[number], { gomod: string }[]> & { dist: { version: string } };
