@@ -41,6 +41,7 @@ function networkAndPki(name: string, cfg: PlatformConfig, region: string, tags: 
         ...cfg.network,
         vpcCidr: cfg.cluster.vpcCidr,
         grafanaDatabase: cfg.grafanaDatabase,
+        smtp: cfg.alerting.smtp,
       }),
       s3VpcEndpoint: cfg.network.s3VpcEndpoint
         ? { vpcId: cfg.cluster.vpcId, routeTableIds: cfg.cluster.routeTableIds, region }

@@ -17,14 +17,14 @@ export type ArchiveStorageClass = "GLACIER" | "DEEP_ARCHIVE";
 export type GrafanaDatabase = "sqlite" | "postgres";
 
 /** Secret keys: only ever read from `pulumi config set --secret`. */
-export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword", "kubeconfig", "alertWebhookUrl"] as const;
+export const SECRET_KEYS = ["oidcClientSecret", "grafanaAdminPassword", "grafanaDbPassword", "kubeconfig", "alertWebhookUrl", "smtpPassword"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 /**
  * Secrets whose presence changes what is deployed, not just a value: the
  * offline synth never invents a placeholder for them. `kubeconfig` replaces
  * the Kubernetes provider built from the cluster settings.
  */
-export const OPTIONAL_SECRET_KEYS: readonly SecretKey[] = ["kubeconfig"];
+export const OPTIONAL_SECRET_KEYS: readonly SecretKey[] = ["kubeconfig", "smtpPassword"];
 
 export interface OidcConfig {
   /** Display name of the IdP on Grafana's login page. */
@@ -401,5 +401,5 @@ export const PLAIN_KEYS = [
   "privateHostedZoneId",
   "oidc", "cluster", "gatewayReplicas", "gatewayMaxReplicas", "samplerReplicas", "grafanaReplicas", "grafanaDatabase",
   "auditRetentionDays", "auditBreakGlassRoleArn", "storageClassName", "collectorImageRepository", "scrubbing", "alerting",
-  "alertEmails", "metricsRetentionDays", "metricsVolumeGiB",
+  "alertEmails", "smtp", "metricsRetentionDays", "metricsVolumeGiB",
 ] as const;

@@ -80,7 +80,11 @@ export interface GrafanaIniOptions {
     readonly secretKey: string;
     /** Database password (postgres only). */
     readonly databasePassword?: string;
+    /** The mail relay's password (only with smtp.user). */
+    readonly smtpPassword?: string;
   };
+  /** The mail relay for alert e-mails (R5), always over TLS (R10). @default undefined ([smtp] off) */
+  readonly smtp?: { readonly host: string; readonly port: number; readonly user?: string; readonly fromAddress: string; readonly fromName: string };
   readonly database: GrafanaDatabaseOptions;
   /**
    * Show the username/password form (break-glass admin only: no other local
@@ -281,6 +285,20 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
       ["plugin_admin_enabled", false],
     ]],
     ["news", [["news_feed_enabled", false]]],
+    // Alert e-mails (R5) only through the configured relay, and only over TLS (R10): STARTTLS is
+    // required, except on 465 where the connection starts with TLS.
+    ["smtp", o.smtp
+      ? [
+          ["enabled", true],
+          ["host", `${o.smtp.host}:${o.smtp.port}`],
+          ...(o.smtp.user ? [["user", o.smtp.user] as const] : []),
+          ...(o.smtp.user && o.secretFiles.smtpPassword ? [["password", file(o.secretFiles.smtpPassword)] as const] : []),
+          ["skip_verify", false],
+          ["from_address", o.smtp.fromAddress],
+          ["from_name", o.smtp.fromName],
+          ...(o.smtp.port === 465 ? [] : [["startTLS_policy", "MandatoryStartTLS"] as const]),
+        ]
+      : [["enabled", false]]],
     ["analytics", [
       ["reporting_enabled", false],
       ["check_for_updates", false],

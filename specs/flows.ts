@@ -45,6 +45,8 @@ export interface FlowInputs {
   readonly vpcCidr: string;
   readonly exposeCollector: boolean;
   readonly grafanaDatabase: "sqlite" | "postgres";
+  /** The mail relay for alert e-mails (tracing:smtp): Grafana's only egress for it. @default undefined (no e-mail) */
+  readonly smtp?: { readonly egressCidrs: readonly string[]; readonly port: number };
 }
 
 const tcp = (...ports: number[]): FlowPort[] => ports.map((port) => ({ port, protocol: "TCP" }));
@@ -166,6 +168,15 @@ export function platformFlows(inputs: FlowInputs): Flow[] {
       from: [workload("grafana")],
       to: [cidrs([inputs.vpcCidr])],
       ports: tcp(PORTS.postgres),
+    });
+  }
+  if (inputs.smtp) {
+    flows.push({
+      name: "grafana-to-smtp",
+      purpose: "Grafana sends alert e-mails through the corporate mail relay, over TLS (R5, R10).",
+      from: [workload("grafana")],
+      to: [cidrs(inputs.smtp.egressCidrs)],
+      ports: tcp(inputs.smtp.port),
     });
   }
   return flows.filter((flow) => flow.from.length > 0);

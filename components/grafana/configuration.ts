@@ -40,6 +40,8 @@ export interface GrafanaConfigurationArgs {
     readonly oidcClientSecret: pulumi.Input<string>;
     readonly adminPassword: pulumi.Input<string>;
     readonly databasePassword?: pulumi.Input<string>;
+    /** The mail relay's password (tracing:smtpPassword), when tracing:smtp names a user. */
+    readonly smtpPassword?: pulumi.Input<string>;
   };
 }
 
@@ -51,7 +53,7 @@ export interface GrafanaConfiguration {
   readonly checksum: pulumi.Output<string>;
 }
 
-function renderIni(cfg: PlatformConfig, postgres: boolean): string {
+function renderIni(cfg: PlatformConfig, postgres: boolean, smtpPassword: boolean): string {
   const secretFile = (f: string) => `${POD_PATHS.secrets}/${f}`;
   return renderGrafanaIni({
     hostname: cfg.hostnames.grafana,
@@ -68,7 +70,9 @@ function renderIni(cfg: PlatformConfig, postgres: boolean): string {
       adminPassword: secretFile(SECRET_FILES.adminPassword),
       secretKey: secretFile(SECRET_FILES.secretKey),
       databasePassword: postgres ? secretFile(SECRET_FILES.databasePassword) : undefined,
+      smtpPassword: smtpPassword ? secretFile(SECRET_FILES.smtpPassword) : undefined,
     },
+    smtp: cfg.alerting.smtp,
     database: postgres
       ? { type: "postgres", hostEnvVar: DB_HOST_ENV, name: GRAFANA_DB_NAME, user: GRAFANA_DB_USER, caCertPath: `${POD_PATHS.rdsCa}/${RDS_CA_FILE}` }
       : { type: "sqlite" },
@@ -132,11 +136,12 @@ export function grafanaConfiguration(name: string, args: GrafanaConfigurationArg
         [SECRET_FILES.adminPassword]: args.secrets.adminPassword,
         [SECRET_FILES.secretKey]: pulumi.secret(encryptionKey.privateKeyPem.apply((pem) => createHash("sha256").update(pem).digest("hex"))),
         ...(postgres ? { [SECRET_FILES.databasePassword]: args.secrets.databasePassword as pulumi.Input<string> } : {}),
+        ...(args.secrets.smtpPassword ? { [SECRET_FILES.smtpPassword]: args.secrets.smtpPassword } : {}),
       },
     },
     child,
   );
-  const grafanaIni = renderIni(cfg, postgres);
+  const grafanaIni = renderIni(cfg, postgres, Boolean(args.secrets.smtpPassword));
   const proxyConf = renderProxy(cfg);
   const shipperConf = args.auditBucketName.apply((bucket) =>
     renderAuditShipperConfig({

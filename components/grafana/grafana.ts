@@ -59,7 +59,13 @@ export class Grafana extends pulumi.ComponentResource {
         shipperRoleArn: aws.shipperRole.arn,
         auditBucketName: aws.audit.bucketName,
         region: args.region,
-        secrets: { oidcClientSecret: secret("oidcClientSecret"), adminPassword: secret("grafanaAdminPassword"), databasePassword },
+        secrets: {
+          oidcClientSecret: secret("oidcClientSecret"),
+          adminPassword: secret("grafanaAdminPassword"),
+          databasePassword,
+          // The relay's password matters only with a relay login.
+          smtpPassword: cfg.alerting.smtp?.user ? cfg.secrets.smtpPassword : undefined,
+        },
       },
       this,
     );

@@ -36,6 +36,7 @@ export const SECRET_FILES = {
   adminPassword: "admin-password",
   secretKey: "secret-key",
   databasePassword: "db-password",
+  smtpPassword: "smtp-password",
 } as const;
 
 export const AUDIT_FILES = {

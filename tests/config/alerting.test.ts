@@ -58,3 +58,29 @@ describe("alerting configuration", () => {
     expect(problems({ metricsRetentionDays: "365" })).toEqual(['tracing:metricsRetentionDays = "365": must be a whole number of days from 1 to 90']);
   });
 });
+
+describe("tracing:smtp, the mail relay of alert e-mails (R5, R10)", () => {
+  const relay = { host: "smtp.corp.example.com", fromAddress: "alerts@corp.example.com", egressCidrs: ["10.20.200.25/32"] };
+
+  it("parses the committed stacks, with defaults", () => {
+    expect(parse({}, "prod").alerting.smtp).toEqual({ host: "smtp.corp.example.com", port: 587, fromAddress: "tracing-alerts@corp.example.com", fromName: "Order tracing alerts", user: "tracing-alerts", egressCidrs: ["10.30.200.25/32"] });
+    expect(parse({ smtp: relay }).alerting.smtp).toEqual({ ...relay, port: 587, fromName: "Order tracing alerts", user: undefined });
+  });
+
+  it("is required as soon as anyone gets alert e-mails, and not without them", () => {
+    expect(problems({ smtp: undefined })).toEqual([expect.stringMatching(/tracing:alertEmails is set but tracing:smtp is not/)]);
+    expect(parse({ smtp: undefined, alertEmails: { support: [], engineering: [] } }).alerting.smtp).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...relay, port: 2525 }, "tracing:smtp.port"],
+    [{ ...relay, host: "SMTP relay" }, "tracing:smtp.host"],
+    [{ ...relay, fromAddress: "alerts" }, "tracing:smtp.fromAddress"],
+    [{ ...relay, egressCidrs: [] }, "tracing:smtp.egressCidrs"],
+    [{ ...relay, egressCidrs: ["0.0.0.0/0"] }, "tracing:smtp.egressCidrs"],
+    [{ ...relay, fromName: "a\r\nBcc: x@y.z" }, "tracing:smtp.fromName"],
+    [{ ...relay, tls: false }, "tracing:smtp.tls"],
+  ])("refuses %j naming %s", (smtp, key) => {
+    expect(problems({ smtp }).join("\n")).toContain(key);
+  });
+});

@@ -51,6 +51,7 @@ const GRAFANA_12_KEYS: Readonly<Record<string, readonly string[]>> = {
   dataproxy: ["logging", "timeout", "send_user_header"],
   plugins: ["enable_alpha", "allow_loading_unsigned_plugins", "plugin_admin_enabled", "plugin_admin_external_manage_enabled", "preinstall", "preinstall_async", "preinstall_disabled"],
   news: ["news_feed_enabled"],
+  smtp: ["enabled", "host", "user", "password", "cert_file", "key_file", "skip_verify", "from_address", "from_name", "ehlo_identity", "startTLS_policy"],
   analytics: ["reporting_enabled", "check_for_updates", "check_for_plugin_updates", "feedback_links_enabled"],
   log: ["mode", "level", "filters"],
   "log.console": ["level", "format"],
@@ -127,5 +128,30 @@ describe("hardening (issue 14)", () => {
   it("keeps rotated Grafana logs 14 days (the replay window after a failed upload), not 2", () => {
     expect(ini["log.file"].max_days).toBe("14");
     expect(parseIni(renderGrafanaIni({ ...base, logMaxDays: 30 }))["log.file"].max_days).toBe("30");
+  });
+});
+
+describe("[smtp]: alert e-mails only through the configured relay, only over TLS (R5, R10)", () => {
+  const relay = { host: "smtp.corp.example.com", port: 587, fromAddress: "alerts@corp.example.com", fromName: "Order tracing alerts" };
+
+  it("is off without a relay", () => {
+    expect(ini.smtp).toEqual({ enabled: "false" });
+  });
+
+  it("requires STARTTLS on 587, verifies the relay's certificate, and reads the password from a file only with a login", () => {
+    const withLogin = parseIni(renderGrafanaIni({ ...base, smtp: { ...relay, user: "tracing" }, secretFiles: { ...base.secretFiles, smtpPassword: "/s/smtp" } }));
+    expect(withLogin.smtp).toEqual({
+      enabled: "true", host: "smtp.corp.example.com:587", user: "tracing", password: "$__file{/s/smtp}", skip_verify: "false",
+      from_address: "alerts@corp.example.com", from_name: "Order tracing alerts", startTLS_policy: "MandatoryStartTLS",
+    });
+    const anonymous = parseIni(renderGrafanaIni({ ...base, smtp: relay, secretFiles: { ...base.secretFiles, smtpPassword: "/s/smtp" } }));
+    expect(anonymous.smtp).not.toHaveProperty("password");
+    expect(anonymous.smtp).not.toHaveProperty("user");
+  });
+
+  it("uses implicit TLS on 465 (no STARTTLS policy)", () => {
+    const smtps = parseIni(renderGrafanaIni({ ...base, smtp: { ...relay, port: 465 } }));
+    expect(smtps.smtp).toMatchObject({ host: "smtp.corp.example.com:465", skip_verify: "false" });
+    expect(smtps.smtp).not.toHaveProperty("startTLS_policy");
   });
 });

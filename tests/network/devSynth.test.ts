@@ -27,6 +27,7 @@ describe("private network in the dev stack", () => {
       vpcCidr: "10.20.0.0/16",
       exposeCollector: false,
       grafanaDatabase: "sqlite",
+      smtp: { egressCidrs: ["10.20.200.25/32"], port: 587 },
     })
       .flatMap(flowPolicies)
       .map((p) => p.name);
@@ -36,5 +37,17 @@ describe("private network in the dev stack", () => {
   it("creates the S3 gateway endpoint on the private route tables when configured", async () => {
     const [endpoint] = ofType(await synthStack("dev"), "aws:ec2/vpcEndpoint:VpcEndpoint");
     expect(endpoint.inputs).toMatchObject({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-central-1.s3", routeTableIds: ["rtb-0a1b2c3d4e5f60021"] });
+  });
+});
+
+describe("alert e-mail egress in the dev stack (R5)", () => {
+  it("opens the mail relay to Grafana alone, on the relay's port", async () => {
+    const s = await synthStack("dev");
+    const smtp = ofType(s, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => (p.inputs.metadata as { name: string }).name.includes("grafana-to-smtp"));
+    expect(smtp.length).toBe(1);
+    const spec = smtp[0].inputs.spec as { podSelector: { matchLabels: Record<string, string> }; egress: { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[] };
+    expect(spec.podSelector.matchLabels["app.kubernetes.io/name"]).toBe("grafana");
+    expect(spec.egress.flatMap((e) => e.to.map((t) => t.ipBlock?.cidr))).toEqual(["10.20.200.25/32"]);
+    expect(spec.egress.flatMap((e) => e.ports.map((p) => p.port))).toEqual([587]);
   });
 });
