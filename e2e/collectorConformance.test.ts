@@ -79,7 +79,7 @@ describe.each<StackName>(["dev", "prod"])("%s stack collector configs", (stack) 
     expect(unclaimed(gatewayChanges)).toEqual([]);
     expect(unclaimed(samplerChanges)).toEqual([]);
     // The privacy corpus's variant (a capture sink in the sampler's place) changes only claimed keys too.
-    const sinkGateway = renderCollectorGateway(gatewayForCaptureSink(gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: 1, httpPort: 2, healthPort: 3, tls: localTls, samplers: ["127.0.0.1:4"] })));
+    const sinkGateway = renderCollectorGateway(gatewayForCaptureSink(gatewayForE2e(deployedGatewayOptions(cfg), { grpcPort: 1, httpPort: 2, healthPort: 3, tls: localTls, samplers: ["127.0.0.1:4"], selfMetricsPort: 8 })));
     const sinkChanges = changedPaths(parse(synth.file("collector-gateway.yaml")), parse(sinkGateway));
     expect(sinkChanges).toContain("exporters.loadbalancing.protocol.otlp.compression");
     expect(unclaimed(sinkChanges)).toEqual([]);
