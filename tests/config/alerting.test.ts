@@ -1,30 +1,9 @@
 /** tracing:alerting, tracing:alertEmails and the metrics-store keys (R5): parsed into seconds, every bad value named. */
-import { ConfigError } from "../../config/fields";
-import { parseStackConfig } from "../../config/stackConfig";
 import { DEFAULT_THRESHOLDS } from "../../render/alertRules";
-import { readStackConfigFile } from "../../synth/stackFile";
-import { PROJECT_DIR } from "../support/synth";
+import { parseStack, stackConfigProblems } from "../support/stackConfig";
 
-function parse(overrides: Record<string, unknown>, stack = "dev") {
-  const { config } = readStackConfigFile(PROJECT_DIR, stack);
-  const raw = new Map<string, string>();
-  for (const [k, v] of Object.entries(config)) if (k.startsWith("tracing:")) raw.set(k.slice("tracing:".length), v);
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === undefined) raw.delete(k);
-    else raw.set(k, typeof v === "string" ? v : JSON.stringify(v));
-  }
-  return parseStackConfig(stack, { get: (k) => raw.get(k) }, (key) => `value-of-${key}`);
-}
-
-function problems(overrides: Record<string, unknown>): string[] {
-  try {
-    parse(overrides);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).problems];
-  }
-  throw new Error(`expected ${JSON.stringify(overrides)} to be rejected`);
-}
+const parse = (overrides: Record<string, unknown>, stack = "dev") => parseStack(overrides, { stack });
+const problems = (overrides: Record<string, unknown>) => stackConfigProblems(overrides);
 
 describe("alerting configuration", () => {
   it("parses the committed stacks into seconds", () => {

@@ -1,24 +1,8 @@
 /** tracing:scrubbing (R12): additions only, never personal keys or credential headers, safe id formats. */
-import { ConfigError } from "../../config/fields";
-import { parseStackConfig } from "../../config/stackConfig";
-import { readStackConfigFile } from "../../synth/stackFile";
-import { PROJECT_DIR } from "../support/synth";
+import { parseStack, stackConfigProblems } from "../support/stackConfig";
 
-function parseWith(scrubbing: unknown) {
-  const { config } = readStackConfigFile(PROJECT_DIR, "dev");
-  const raw = new Map(Object.entries(config).filter(([k]) => k.startsWith("tracing:")).map(([k, v]) => [k.slice("tracing:".length), v]));
-  if (scrubbing !== undefined) raw.set("scrubbing", typeof scrubbing === "string" ? scrubbing : JSON.stringify(scrubbing));
-  return parseStackConfig("dev", { get: (k) => raw.get(k) }, (k) => `secret-${k}`);
-}
-function problems(scrubbing: unknown): string[] {
-  try {
-    parseWith(scrubbing);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).problems];
-  }
-  throw new Error(`expected ${JSON.stringify(scrubbing)} to be rejected`);
-}
+const parseWith = (scrubbing: unknown) => parseStack({ scrubbing });
+const problems = (scrubbing: unknown) => stackConfigProblems({ scrubbing });
 
 describe("tracing:scrubbing", () => {
   it("defaults to no additions", () => {

@@ -1,36 +1,9 @@
-import { readStackConfigFile } from "../../synth/stackFile";
 import { ConfigError } from "../../config/fields";
-import { parseStackConfig, SecretKey } from "../../config/stackConfig";
-import { PROJECT_DIR } from "../support/synth";
+import { SecretKey } from "../../config/stackConfig";
+import { allSecrets, parseStack, rawStackConfig as rawConfig, stackConfigProblems } from "../support/stackConfig";
 
-/** The dev stack's raw config (as the Pulumi CLI would pass it) with overrides; "undefined" deletes a key. */
-function rawConfig(overrides: Record<string, unknown> = {}, stack = "dev"): Map<string, string> {
-  const { config } = readStackConfigFile(PROJECT_DIR, stack);
-  const raw = new Map<string, string>();
-  for (const [k, v] of Object.entries(config)) if (k.startsWith("tracing:")) raw.set(k.slice("tracing:".length), v);
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === undefined) raw.delete(k);
-    else raw.set(k, typeof v === "string" ? v : JSON.stringify(v));
-  }
-  return raw;
-}
-
-const allSecrets = (key: SecretKey) => `value-of-${key}`;
-
-function parse(overrides: Record<string, unknown> = {}, secret: (k: SecretKey) => string | undefined = allSecrets, stack = "dev") {
-  const raw = rawConfig(overrides, stack);
-  return parseStackConfig(stack, { get: (k) => raw.get(k) }, secret);
-}
-
-function problemsOf(overrides: Record<string, unknown>, secret: (k: SecretKey) => string | undefined = allSecrets): string[] {
-  try {
-    parse(overrides, secret);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).problems];
-  }
-  throw new Error(`expected ${JSON.stringify(overrides)} to be rejected`);
-}
+const parse = (overrides: Record<string, unknown> = {}, secret: (k: SecretKey) => string | undefined = allSecrets, stack = "dev") => parseStack(overrides, { stack, secret });
+const problemsOf = (overrides: Record<string, unknown>, secret: (k: SecretKey) => string | undefined = allSecrets) => stackConfigProblems(overrides, { secret });
 
 describe("stack configuration", () => {
   it("parses the committed dev and prod stacks", () => {
