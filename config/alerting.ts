@@ -6,6 +6,7 @@
 import { AlertThresholds, DEFAULT_THRESHOLDS } from "../render/alertRules";
 import { cidrProblem } from "./cidr";
 import { FieldReader } from "./fields";
+import { HOSTNAME } from "./patterns";
 
 export interface AlertingConfig {
   readonly thresholds: AlertThresholds;
@@ -92,7 +93,6 @@ export function parseAlerting(r: FieldReader): AlertingConfig {
   };
 }
 
-const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const SMTP_FIELDS = ["host", "port", "fromAddress", "fromName", "user", "egressCidrs"];
 
 function parseSmtp(r: FieldReader): SmtpRelay | undefined {
@@ -101,7 +101,7 @@ function parseSmtp(r: FieldReader): SmtpRelay | undefined {
   const bad = (field: string, allowed: string) => r.problem(`tracing:smtp.${field} = ${JSON.stringify(raw[field])}: ${allowed}`);
   for (const key of Object.keys(raw)) if (!SMTP_FIELDS.includes(key)) r.problem(`tracing:smtp.${key}: unknown field; allowed: ${SMTP_FIELDS.join(", ")}`);
   const host = raw.host;
-  if (typeof host !== "string" || !HOST.test(host)) bad("host", "must be the relay's lowercase DNS name");
+  if (typeof host !== "string" || !HOSTNAME.test(host)) bad("host", "must be the relay's lowercase DNS name");
   const port = raw.port ?? 587;
   if (port !== 587 && port !== 465 && port !== 25) bad("port", "must be 587 (STARTTLS), 465 (implicit TLS) or 25 (STARTTLS required)");
   const fromAddress = raw.fromAddress;

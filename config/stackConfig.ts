@@ -8,6 +8,7 @@ import { DEFAULT_TEMPO_LIMITS } from "../render/tempoLimits";
 import { MAX_SAMPLER_CONTAINER_MIB, samplerCapacity } from "../render/samplerSizing";
 import { AlertingConfig, parseAlerting } from "./alerting";
 import { cidrProblem } from "./cidr";
+import { HOSTNAME } from "./patterns";
 import { ConfigError, FieldReader, RawConfig } from "./fields";
 import { parseScrubbingConfig } from "./scrubbingConfig";
 import { ScrubbingOptions } from "../render/scrubbing";
@@ -145,7 +146,6 @@ export interface StackConfig<S> {
 
 const TENANT = /^[a-z][a-z0-9-]{0,30}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const HTTPS_URL = /^https:\/\/[^\s/$.?#][^\s]*$/;
 const NON_EMPTY = /^\S(.*\S)?$/;
 const AWS_ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8,17}$`);
