@@ -91,7 +91,7 @@ export function deployedTempoConfigOptions(s: DeployedTempoSettings): TempoConfi
       certFile: TLS_MOUNT.cert,
       keyFile: TLS_MOUNT.key,
       caFile: TLS_MOUNT.ca,
-      serverName: serviceDnsNames("tempo", s.namespace).at(-1) as string,
+      serverName: serviceDnsNames(TEMPO_WORKLOAD, s.namespace).at(-1) as string,
       minVersion: s.tlsMinVersion,
     },
     listen: {
@@ -114,6 +114,9 @@ export function deployedTempoOverridesOptions(s: Pick<TempoArgs, "retentionDays"
   return { tenants: Object.values(TENANTS), limits: s.limits, retentionDays: s.retentionDays, tenantRetentionDays: s.tenantRetentionDays ?? {} };
 }
 
+/** Workload, container, Service and StatefulSet name. */
+const TEMPO_WORKLOAD = "tempo";
+
 /** What the Tempo pod spec is built from. */
 export interface TempoPodSpecInputs {
   readonly serviceAccountName: pulumi.Input<string>;
@@ -133,7 +136,7 @@ export function tempoPodSpec(p: TempoPodSpecInputs): k8s.types.input.core.v1.Pod
     securityContext: restrictedPodSecurityContext(TEMPO_UID),
     containers: [
       {
-        name: "tempo",
+        name: TEMPO_WORKLOAD,
         image: TEMPO_IMAGE,
         args: [`-config.file=${TEMPO_CONFIG_DIR}/${TEMPO_CONFIG_FILE}`],
         ports: [
@@ -167,7 +170,7 @@ function tempoService(resourceName: string, namespaceRef: pulumi.Input<string>, 
   return new k8s.core.v1.Service(
   resourceName,
     {
-      metadata: { name: "tempo", namespace: namespaceRef, labels },
+      metadata: { name: TEMPO_WORKLOAD, namespace: namespaceRef, labels },
       spec: {
         type: "ClusterIP",
         selector: labels,
@@ -193,7 +196,7 @@ export class Tempo extends pulumi.ComponentResource {
   constructor(name: string, args: TempoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tracing:tempo:Tempo", name, {}, opts);
     const child = { parent: this };
-    const workload = "tempo";
+    const workload = TEMPO_WORKLOAD;
     const labels = workloadLabels(workload);
     const fqdn = serviceDnsNames(workload, args.namespace).at(-1) as string;
     const resources = args.resources ?? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
