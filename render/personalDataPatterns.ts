@@ -66,11 +66,13 @@ export const INFRA_PATTERN = `${DIGIT_RUN}|${group(EMAIL, KNOWN_TOKENS, CYRILLIC
 /** The replacement for the patterns above (group 1 = what preceded a digit run, group 2 = what preceded an address in a URL). */
 export const PATTERN_REPLACEMENT = `\${1}\${2}${REDACTED}`;
 
-/** SQL literals: comments, dollar-quoted and (E/U&/N/X-prefixed) quoted strings, hex and decimal numbers; not $1 placeholders, identifiers or percent-escapes. */
+/** SQL literals: comments, dollar-quoted and quoted strings (also E/U&/N/X-prefixed), hex and decimal numbers; not $1 placeholders, identifiers or percent-escapes. */
 export const SQL_LITERALS = {
   comment: { pattern: "--[^\\n]*|/\\*[\\s\\S]*?\\*/", replacement: "" },
   dollarQuoted: { pattern: "\\$(?:[A-Za-z_][A-Za-z0-9_]*)?\\$[\\s\\S]*?\\$(?:[A-Za-z_][A-Za-z0-9_]*)?\\$", replacement: "?" },
-  quoted: { pattern: "(?:\\b[EeNnXxBb]|\\b[Uu]&)?'(?:[^'\\\\]|''|\\\\.)*'", replacement: "?" },
+  // Starts with the quote, a literal: Go's regexp then jumps from quote to quote instead of trying every position
+  // (5.4 -> 1.0 us on a typical query). An E/N/X/B/U& prefix stays before the "?"; it holds nothing.
+  quoted: { pattern: "'(?:[^'\\\\]|''|\\\\.)*'", replacement: "?" },
   number: { pattern: "(^|[^\\w$:.\"%])(?:0[xX][0-9A-Fa-f]+|\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)", replacement: "${1}?" },
 } as const;
 
@@ -111,7 +113,17 @@ export const SAFE_HEADER_LIST =
   '^\\["(?:[a-z]{1,8}-)?(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32}|[0-9a-f]{64}|[0-9]{1,9}|[a-z]+/[a-z0-9.+*\\-]+(?:; ?[a-z]+=[A-Za-z0-9.\\-]+)?)"(?:,"[a-z*]+/[a-z0-9.+*\\-]+(?:; ?[a-z]+=[A-Za-z0-9.\\-]+)?")*\\]$';
 /** A query whose parameters are all allow-listed with short plain values (group 0 of the names is filled in by render/scrubbing.ts). */
 export const safeQuery = (namesAlternation: string) => `^(?:(?:${namesAlternation})=[A-Za-z0-9_,\\-]{0,9}(?:&|$))+$`;
-/** SQL numbers other than $n placeholders. */
-export const SQL_NUMBER_GUARD = "(?:^|[^$0-9])[0-9]";
+/*
+ * Guards given as lists are ORed as separate IsMatch calls: Go's regexp has a
+ * fast path for a literal prefix or a single class, none for a top-level
+ * alternation, which it retries at every position (measured on a typical
+ * query: "--|/\*" 4.1 us, "--" and "/\*" 0.1 us together).
+ */
+/** SQL numbers other than $n placeholders: a digit first, or one not after `$` or another digit. */
+export const SQL_NUMBER_GUARD = ["^[0-9]", "[^$0-9][0-9]"] as const;
+/** SQL comments. */
+export const SQL_COMMENT_GUARD = ["--", "/\\*"] as const;
+/** What the patterns can still match in a query once its literals are gone: `@`, `%`, Cyrillic, a JWT. */
+export const SQL_SUSPECT = ["[@%\\x{0400}-\\x{04FF}]", "eyJ"] as const;
 /** A span name with a capitalised word after the first (a literal-prefixed scan). */
 export const NAME_GUARD = " [A-Z]";

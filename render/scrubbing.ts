@@ -49,7 +49,9 @@ import {
   SAFE_HEADER_LIST,
   safeQuery,
   SQL_LITERALS,
+  SQL_COMMENT_GUARD,
   SQL_NUMBER_GUARD,
+  SQL_SUSPECT,
   STACKTRACE,
   STRICT_PATTERN,
   SUSPECT,
@@ -168,6 +170,8 @@ function replace(target: string, p: { pattern: string; replacement: string }, gu
   return `replace_pattern(${target}, ${q(p.pattern)}, ${q(p.replacement)}) where ${guard}`;
 }
 const isMatch = (target: string, pattern: string) => `IsMatch(${target}, ${q(pattern)})`;
+/** Any of the patterns, each its own IsMatch (see the guards in personalDataPatterns.ts). */
+const anyMatch = (target: string, patterns: readonly string[]) => `(${patterns.map((p) => isMatch(target, p)).join(" or ")})`;
 const patterns = (target: string, pattern: string) => replace(target, { pattern, replacement: PATTERN_REPLACEMENT });
 
 /** Keeps query parameters from the allow-list: strip the sentinel, mark kept pairs, drop unmarked pairs, tidy separators, unmark. */
@@ -191,8 +195,8 @@ function sqlStatements(target: string, guard: (test: string) => string): string[
   return [
     replace(target, dollarQuoted, guard(isMatch(target, "\\$"))),
     replace(target, quoted, guard(isMatch(target, "'"))),
-    replace(target, comment, guard(isMatch(target, "--|/\\*"))),
-    replace(target, number, guard(isMatch(target, SQL_NUMBER_GUARD))),
+    replace(target, comment, guard(anyMatch(target, SQL_COMMENT_GUARD))),
+    replace(target, number, guard(anyMatch(target, SQL_NUMBER_GUARD))),
   ];
 }
 
@@ -234,12 +238,17 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
     case "name":
     case "route":
       return group([mustBeString, guarded(STRICT_PATTERN)]);
-    case "query":
-      // The anchored safe shape (every parameter allow-listed, short plain values) skips the filter in the common case.
+    case "query": {
+      // The anchored safe shape (every parameter allow-listed, short plain values) skips the filter in the common case,
+      // and so do the patterns once the filter has left only such parameters: no pattern's match fits in one value of at
+      // most 9 plain characters; the one that can span two (a passport: 4 digits, up to 20 others, 6 digits) the input
+      // check admits in the same way.
+      const safe = isMatch(a, safeQuery(lists.queryParameters.map(escapeRegex).join("|")));
       return [
         ...group([mustBeString]),
-        ...group([...queryStatements(a, lists.queryParameters, "^"), guarded(STRICT_PATTERN)], `not ${isMatch(a, safeQuery(lists.queryParameters.map(escapeRegex).join("|")))}`),
+        ...group([...queryStatements(a, lists.queryParameters, "^"), guarded(STRICT_PATTERN, `${suspect} and not ${safe}`)], `not ${safe}`),
       ];
+    }
     case "url": {
       const hasQuery = isMatch(a, "\\?");
       return group([
@@ -252,7 +261,7 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
     }
     case "sql":
       // Literals first: a literal e-mail then no longer trips the guard of the slow patterns.
-      return group([mustBeString, ...sqlStatements(a, (g) => g), guarded(STRICT_PATTERN, isMatch(a, "[@%\\x{0400}-\\x{04FF}]|eyJ"))]);
+      return group([mustBeString, ...sqlStatements(a, (g) => g), guarded(STRICT_PATTERN, anyMatch(a, SQL_SUSPECT))]);
     case "stacktrace": {
       const s = STACKTRACE;
       return group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)]);
