@@ -45,6 +45,8 @@ export interface AuditProxyOptions {
   readonly readTimeoutSeconds?: number;
   /** More of the http block served by the same nginx: the Grafana front proxy (render/grafanaFront.ts). @default "" */
   readonly extraHttp?: string;
+  /** Dynamic modules (`.so` paths) loaded in the main context, e.g. njs for the front proxy. @default [] */
+  readonly loadModules?: readonly string[];
 }
 
 /** Fields of one audit record, in order; values are nginx variables, JSON-escaped by `escape=json`. */
@@ -82,6 +84,7 @@ export function renderAuditProxyConfig(o: AuditProxyOptions): string {
   for (const r of o.routes) {
     if (!/^[a-z][a-z0-9-]*(\|[a-z][a-z0-9-]*)*$/.test(r.tenant)) throw new Error(`audit proxy: tenant ${JSON.stringify(r.tenant)} must be tenant names joined by |`);
   }
+  const modules = (o.loadModules ?? []).map((m) => `load_module ${checkPath("loadModules", m)};\n`).join("");
   const upstream = checkPath("upstream", o.upstream);
   const name = checkPath("upstreamServerName", o.upstreamServerName);
   const s = o.serverTls;
@@ -119,7 +122,7 @@ export function renderAuditProxyConfig(o: AuditProxyOptions): string {
     }
   }`;
   return `# Rendered by render/auditProxy.ts: the Grafana pod's audit proxy to Tempo (R10, R11).
-worker_processes 1;
+${modules}worker_processes 1;
 pid ${run}/nginx.pid;
 error_log ${o.errorLog ?? "/dev/stderr"} warn;
 

@@ -9,6 +9,11 @@
  *   IdP's `error` parameter. The query string (code, state) is never logged.
  * - `form` (POST /login) and `basic` (an Authorization: Basic header): the
  *   login name is nginx's `$remote_user` for basic auth; success is a 2xx.
+ * - `oauth_login` (GET SIGNED_IN_PATH, answered by njs, render/grafanaFrontNjs.ts):
+ *   a successful callback is redirected there first; it asks Grafana's
+ *   `/api/user` with the new session and logs `login_user` (Grafana's login
+ *   name), `login_ref` (the callback's `request_id`) and, when the lookup
+ *   fails, `login_detail`; then it redirects to Grafana's original target.
  * - `identity`: Grafana's `X-Grafana-Identity-Id` response header
  *   (`[auth] id_response_header_enabled`), the signed-in user of every
  *   request; the callback itself has none (the session starts with it), the
@@ -21,6 +26,8 @@
  * components/grafana/provisioning.ts), the OAuth endpoints answer 503, so no
  * one lands in the empty default organisation. Pure.
  */
+
+import { SIGNED_IN_PATH, USER_LOOKUP_PATH } from "./grafanaFrontNjs";
 
 export interface GrafanaFrontOptions {
   /** `address:port` nginx listens on (the pod's Grafana port). */
@@ -41,6 +48,8 @@ export interface GrafanaFrontOptions {
   readonly ssoGateFile: string;
   /** TLS protocols. */
   readonly tlsProtocols: string;
+  /** The njs script (render/grafanaFrontNjs.ts) as a file nginx reads; the caller loads the njs module in the main context. */
+  readonly njsScriptPath: string;
 }
 
 /** Fields of one front-log record. Values are nginx variables; `escape=json` escapes them. */
@@ -54,7 +63,9 @@ export const FRONT_FIELDS: readonly (readonly [name: string, variable: string, n
   ["upstream_status", "$upstream_status", false],
   ["login_event", "$login_event", false],
   ["login_outcome", "$login_outcome", false],
-  ["login_user", "$remote_user", false],
+  ["login_user", "$login_name", false],
+  ["login_ref", "$sso_login_ref", false],
+  ["login_detail", "$sso_login_detail", false],
   ["idp_error", "$arg_error", false],
   ["identity", "$upstream_http_x_grafana_identity_id", false],
   ["request_time", "$request_time", true],
@@ -94,7 +105,16 @@ function proxyToGrafana(o: GrafanaFrontOptions): string {
 export function renderGrafanaFront(o: GrafanaFrontOptions): string {
   for (const c of o.deployerCidrs) if (!CIDR.test(c)) throw new Error(`grafana front: deployer CIDR ${JSON.stringify(c)} is not a CIDR`);
   const deployers = ["127.0.0.0/8", "::1/128", ...o.deployerCidrs].map((c) => `    ${c} 1;`).join("\n");
+  if (/[\s;{}'"]/.test(o.njsScriptPath)) throw new Error(`grafana front: njsScriptPath ${JSON.stringify(o.njsScriptPath)} must not contain spaces, quotes, braces or ';'`);
   return `  log_format front escape=json '${frontLogFormat()}';
+
+  # Set by the njs script (render/grafanaFrontNjs.ts) for SSO logins; empty elsewhere.
+  js_import front_audit from ${o.njsScriptPath};
+  js_var $sso_login_event;
+  js_var $sso_login_outcome;
+  js_var $sso_login_user;
+  js_var $sso_login_ref;
+  js_var $sso_login_detail;
 
   # Basic auth and the login form only from loopback and the deployer CIDRs.
   geo $deployer {
@@ -118,21 +138,28 @@ ${deployers}
     ~^/login/generic_oauth\\| oauth_callback;
     default "";
   }
-  map "$oauth_step$form_login$basic_auth" $login_event {
-    ~^oauth_start oauth_start;
-    ~^oauth_callback oauth_callback;
-    ~^1 form;
-    ~^01 basic;
+  map "$sso_login_event|$oauth_step$form_login$basic_auth" $login_event {
+    ~^oauth_login\\| oauth_login;
+    ~^\\|oauth_start oauth_start;
+    ~^\\|oauth_callback oauth_callback;
+    ~^\\|1 form;
+    ~^\\|01 basic;
     default "";
   }
   # Grafana's OAuth error path redirects back to /login; success goes anywhere else.
   map "$login_event|$status|$upstream_http_location" $login_outcome {
+    ~^oauth_login\\| $sso_login_outcome;
     ~^oauth_callback\\|302\\|(https://[^/]+)?/login failure;
     ~^oauth_callback\\|302\\| success;
     ~^oauth_callback\\| failure;
     ~^(form|basic)\\|2 success;
     ~^(form|basic)\\| failure;
     default "";
+  }
+  # Basic auth's name, or the SSO login name the njs script looked up.
+  map $sso_login_user $login_name {
+    "" $remote_user;
+    default $sso_login_user;
   }
   map $http_upgrade $connection_upgrade {
     default upgrade;
@@ -146,6 +173,8 @@ ${deployers}
     ssl_protocols ${o.tlsProtocols};
     access_log ${o.accessLogPath} front;
     client_max_body_size 32m;
+    # Relative redirects: the pod's port is not the one users reach (443 on the load balancer).
+    absolute_redirect off;
 
     set $sso_ready 0;
     include ${o.ssoGateFile};
@@ -159,6 +188,20 @@ ${deployers}
         return 503;
       }
 ${proxyToGrafana(o)}
+      js_header_filter front_audit.markCallback;
+    }
+
+    # Who signed in: the successful callback's first stop (R11).
+    location = ${SIGNED_IN_PATH} {
+      js_content front_audit.signedIn;
+    }
+
+    location = ${USER_LOOKUP_PATH} {
+      internal;
+${proxyToGrafana(o).replace(`proxy_pass https://${o.upstream};`, `proxy_pass https://${o.upstream}/api/user;`)}
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      subrequest_output_buffer_size 64k;
     }
 
     location / {

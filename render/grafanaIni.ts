@@ -217,7 +217,8 @@ export function renderGrafanaIni(o: GrafanaIniOptions): string {
       ["x_xss_protection", true],
       ["content_security_policy", true],
       ["content_security_policy_template", CONTENT_SECURITY_POLICY],
-      ["angular_support_enabled", false],
+      // No angular_support_enabled: Grafana 12's default is already false, and 13 no longer reads the key
+      // (tests/grafana/grafanaHardening.test.ts); whether 12.2.1 still reads it could not be confirmed.
       // Check the Origin/Referer of every state-changing request, not only cookie-authenticated ones.
       ["csrf_always_check", true],
     ]],

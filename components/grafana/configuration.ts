@@ -12,7 +12,9 @@ import { PlatformConfig } from "../../config/load";
 import { renderAuditProxyConfig } from "../../render/auditProxy";
 import { renderAuditShipperConfig } from "../../render/auditShipper";
 import { renderGrafanaFront } from "../../render/grafanaFront";
+import { renderGrafanaFrontNjs } from "../../render/grafanaFrontNjs";
 import { renderGrafanaIni } from "../../render/grafanaIni";
+import { AUDIT_PROXY_NJS_MODULE } from "../../versions/grafana";
 import { PORTS, serviceDnsNames, TLS_MOUNT, workloadLabels } from "../../specs/topology";
 import { configFiles } from "../configFiles";
 import { GRAFANA_SERVICE_ACCOUNT } from "./awsResources";
@@ -22,6 +24,8 @@ import { AUDIT_FILES, DB_HOST_ENV, GRAFANA_LOOPBACK_PORT, POD_PATHS, RDS_CA_FILE
 
 /** File of the Grafana ConfigMap with the corporate CA of the IdP (tracing:oidc.tlsClientCaPem). */
 export const IDP_CA_FILE = "idp-ca.pem";
+/** File of the Grafana ConfigMap with the front proxy's njs script (SSO login names, R11). */
+export const FRONT_NJS_FILE = "grafana-front.js";
 
 export const BREAK_GLASS_ADMIN = "admin";
 export const GRAFANA_CONFIG_MAP = "grafana-config";
@@ -97,9 +101,11 @@ function renderProxy(cfg: PlatformConfig): string {
     deployerCidrs: cfg.network.deployerCidrs,
     ssoGateFile: AUDIT_FILES.ssoGate,
     tlsProtocols: protocols.join(" "),
+    njsScriptPath: `${POD_PATHS.config}/${FRONT_NJS_FILE}`,
   });
   return renderAuditProxyConfig({
     extraHttp: front,
+    loadModules: [AUDIT_PROXY_NJS_MODULE],
     routes: TEMPO_DATA_SOURCES.map((d) => ({ port: d.proxyPort, tenant: d.tenant })),
     serverTls: { cert: TLS_MOUNT.cert, key: TLS_MOUNT.key, ca: TLS_MOUNT.ca },
     upstream: `${tempoName}:${PORTS.tempoHttp}`,
@@ -143,6 +149,7 @@ export function grafanaConfiguration(name: string, args: GrafanaConfigurationArg
   );
   const grafanaIni = renderIni(cfg, postgres, Boolean(args.secrets.smtpPassword));
   const proxyConf = renderProxy(cfg);
+  const frontNjs = renderGrafanaFrontNjs();
   const shipperConf = args.auditBucketName.apply((bucket) =>
     renderAuditShipperConfig({
       region: args.region,
@@ -161,10 +168,10 @@ export function grafanaConfiguration(name: string, args: GrafanaConfigurationArg
     {
       name: GRAFANA_CONFIG_MAP,
       namespace: args.namespaceRef,
-      files: { "grafana.ini": grafanaIni, "audit-proxy.conf": proxyConf, "audit-shipper.yaml": shipperConf, ...idpCa },
+      files: { "grafana.ini": grafanaIni, "audit-proxy.conf": proxyConf, [FRONT_NJS_FILE]: frontNjs, "audit-shipper.yaml": shipperConf, ...idpCa },
     },
     child,
   );
-  const checksum = pulumi.all([grafanaIni, proxyConf, shipperConf, cfg.oidc.tlsClientCaPem ?? ""]).apply((files) => createHash("sha256").update(files.join("\0")).digest("hex"));
+  const checksum = pulumi.all([grafanaIni, proxyConf, frontNjs, shipperConf, cfg.oidc.tlsClientCaPem ?? ""]).apply((files) => createHash("sha256").update(files.join("\0")).digest("hex"));
   return { serviceAccount, secrets, configMap, checksum };
 }

@@ -50,6 +50,14 @@ export function requireCommand(command: string, debianPackage: string): string {
   return found;
 }
 
+/** Debian's njs module for nginx (the Grafana front proxy's SSO login record); fails naming the package. */
+export const DEBIAN_NJS_MODULE = "/usr/lib/nginx/modules/ngx_http_js_module.so";
+
+export function requireNjsModule(): string {
+  if (!fs.existsSync(DEBIAN_NJS_MODULE)) throw new MissingPrerequisite(`nginx's njs module ${DEBIAN_NJS_MODULE} is missing: run \`apt-get install -y libnginx-mod-http-js\``);
+  return DEBIAN_NJS_MODULE;
+}
+
 /** The PostgreSQL server binaries: Debian keeps them in /usr/lib/postgresql/<major>/bin, off PATH. */
 export function postgresBinDir(): string {
   const root = "/usr/lib/postgresql";

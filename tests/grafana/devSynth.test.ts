@@ -1,7 +1,9 @@
 /** Grafana in the dev stack (synth): tenant isolation of data sources, the audit bucket, the hardened pod. */
 import { named, ofType, synthStack } from "../support/synth";
 import { TEMPO_DATA_SOURCES } from "../../components/grafana/dataSources";
+import { renderGrafanaFrontNjs } from "../../render/grafanaFrontNjs";
 import { parseIni } from "../../render/ini";
+import { AUDIT_PROXY_NJS_MODULE } from "../../versions/grafana";
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -143,6 +145,15 @@ describe("Grafana in dev", () => {
     const front = s.configFiles["audit-proxy.conf"];
     expect(front).toMatch(/set \$sso_ready 0;\n\s+include \/etc\/grafana-sso-gate\/sso-gate\.conf;/);
     expect(front).toMatch(/location \/login\/generic_oauth \{\n\s+if \(\$sso_ready = 0\) \{\n\s+return 503;/);
+  });
+
+  it("loads the image's njs module and ships the front's njs script that records SSO login names (R11)", async () => {
+    const s = await synthStack("dev");
+    const conf = s.configFiles["audit-proxy.conf"];
+    expect(conf).toMatch(/^# Rendered by[^\n]*\nload_module \/usr\/lib\/nginx\/modules\/ngx_http_js_module\.so;\n/);
+    expect(AUDIT_PROXY_NJS_MODULE).toBe("/usr/lib/nginx/modules/ngx_http_js_module.so");
+    expect(conf).toContain("js_import front_audit from /etc/grafana-config/grafana-front.js;");
+    expect(s.configFiles["grafana-front.js"]).toBe(renderGrafanaFrontNjs());
   });
 
   it("admits basic auth and the login form only from loopback and tracing:deployerCidrs", async () => {
