@@ -19,7 +19,7 @@ import {
   TlsMinVersion,
 } from "./collectorCommon";
 import { ScrubbingOptions, scrubbingProcessors, StatementGroup } from "./scrubbing";
-import { semconvStatementGroups } from "./semconv";
+import { semconvProcessors } from "./semconv";
 import { COLLECTOR_JOBS, SELF_METRICS_COMPONENTS, selfMetricsFilter, SelfMetricsPush, selfMetricsTelemetry } from "./collectorSelfMetrics";
 import { SPAN_METRICS_COMPONENTS, spanMetricsConfig, SpanMetricsOptions } from "./spanMetrics";
 
@@ -75,7 +75,8 @@ export const PATH_ATTRIBUTES = ["url.path", "http.target", "http.route"] as cons
 export const GATEWAY_COMPONENTS = {
   receiver: "otlp",
   memoryLimiter: "memory_limiter",
-  semconv: "transform/semconv",
+  /** The attributes processors of render/semconv.ts, in pipeline order. */
+  semconv: Object.keys(semconvProcessors()),
   dropHealth: "filter/health",
   dropLinks: "filter/links",
   allowList: "transform/allowlist",
@@ -136,7 +137,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
     },
     processors: {
       [c.memoryLimiter]: memoryLimiterConfig(options.memory),
-      [c.semconv]: transformConfig(semconvStatementGroups()),
+      ...semconvProcessors(),
       // Probes and scrapes arrive as SERVER spans; checking the kind first spares every other span the path comparisons (R7, docs/e2e.md).
       [c.dropHealth]: { error_mode: "ignore", trace_conditions: [`span.kind == SPAN_KIND_SERVER and (${healthSpanConditions(options.healthPaths ?? HEALTH_PATHS).join(" or ")})`] },
       [c.dropLinks]: { error_mode: "ignore", trace_conditions: [SPAN_WITH_LINKS_CONDITION] },
@@ -174,7 +175,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
         traces: {
           receivers: [c.receiver],
           // Renames and drops first (the allow-list then names only current keys); nothing leaves before scrubbing (R12).
-          processors: [c.memoryLimiter, c.semconv, c.dropHealth, c.dropLinks, c.allowList, c.scrub],
+          processors: [c.memoryLimiter, ...c.semconv, c.dropHealth, c.dropLinks, c.allowList, c.scrub],
           // Span metrics see every span after scrubbing and before sampling (R5, R12).
           exporters: [c.exporter, ...(metrics ? [SPAN_METRICS_COMPONENTS.connector] : [])],
         },

@@ -125,9 +125,24 @@ export function processorsInOrder(c: CollectorConfig): string[] {
   return [...new Set(Object.values(c.service.pipelines).flatMap((p) => p.processors ?? []))];
 }
 
+/**
+ * Processors measured together: one stage per processor, except that a
+ * processor `type/name-part` joins the stage of the `type/name` before it
+ * (the semconv attributes processors are one stage: one normalisation).
+ */
+export function processorStages(ids: readonly string[]): string[][] {
+  const stages: string[][] = [];
+  for (const id of ids) {
+    const last = stages[stages.length - 1];
+    if (last && id.startsWith(`${last[0]}-`)) last.push(id);
+    else stages.push([id]);
+  }
+  return stages;
+}
+
 /** The stages of one tier, as configs of that tier. */
 export function stagesOf(c: CollectorConfig): { id: string; label: string; config: CollectorConfig }[] {
-  const stages = processorsInOrder(c).map((p) => ({ id: p, label: `+ ${p}`, config: singlePipeline(c, [p]) }));
+  const stages = processorStages(processorsInOrder(c)).map((ids) => ({ id: ids[0], label: `+ ${ids.join(", ")}`, config: singlePipeline(c, ids) }));
   if (Object.keys(c.connectors ?? {}).length > 0) {
     stages.push({ id: "connectors", label: `+ connectors as rendered (${Object.keys(c.connectors ?? {}).join(", ")})`, config: connectorsOnly(c) });
   }

@@ -5,6 +5,9 @@
  */
 import { renderCollectorGateway } from "../../render/collectorGateway";
 import { tailSamplingSizing } from "../../render/collectorSampler";
+import { AttributesProcessorConfig, SEMCONV_RENAMES } from "../../render/semconv";
+import { runGatewayProcessors } from "./gatewaySim";
+import { SimSpan } from "./ottlSim";
 import { Config, DEFAULT_SAMPLING, gateway, gatewayOptions, pipelineProblems, sampler, TEST_TLS, tlsBlocks, walk } from "./support";
 
 const configs: [string, Config][] = [
@@ -86,36 +89,49 @@ describe("gateway", () => {
     expect(conditions[0]).not.toContain('"/orders"');
   });
 
+  const span = (kind: SimSpan["kind"], attributes: SimSpan["attributes"]): SimSpan => ({ name: "s", kind, statusMessage: "", attributes, events: [] });
+  const normalised = (s: SimSpan) => runGatewayProcessors(g, { resource: { "service.name": "crm-api" }, scope: {}, spans: [s] }).spans[0]?.attributes;
+
   it("normalises the amqplib messaging names and older HTTP/DB names to current semantic conventions", () => {
-    const statements = (g.processors["transform/semconv"].trace_statements as { statements: string[] }[]).flatMap((x) => x.statements);
-    const renamed = (from: string, to: string) =>
-      statements.some((s) => s.startsWith(`set(span.attributes["${to}"], span.attributes["${from}"]) where span.attributes["${from}"] != nil and span.attributes["${to}"] == nil`)) &&
-      statements.some((s) => s.startsWith(`delete_key(span.attributes, "${from}")`));
-    expect(renamed("messaging.rabbitmq.routing_key", "messaging.rabbitmq.destination.routing_key")).toBe(true);
-    expect(renamed("messaging.destination", "messaging.destination.name")).toBe(true);
-    expect(renamed("messaging.protocol", "network.protocol.name")).toBe(true);
-    expect(renamed("messaging.protocol_version", "network.protocol.version")).toBe(true);
-    expect(renamed("net.peer.name", "server.address")).toBe(true);
-    expect(renamed("db.statement", "db.query.text")).toBe(true);
-    expect(renamed("http.status_code", "http.response.status_code")).toBe(true);
-    // net.peer.name names the broker/database only on outgoing spans.
-    expect(statements.find((s) => s.startsWith('set(span.attributes["server.address"], span.attributes["net.peer.name"])'))).not.toContain("SPAN_KIND_SERVER");
+    const producer = normalised(span("SPAN_KIND_PRODUCER", {
+      "messaging.system": "rabbitmq", "messaging.destination": "orders", "messaging.rabbitmq.routing_key": "orders.created", "messaging.protocol": "AMQP", "messaging.protocol_version": "0.9.1", "messaging.operation": "publish", "net.peer.name": "rabbitmq.internal",
+    }));
+    expect(producer).toEqual({
+      "messaging.system": "rabbitmq", "messaging.destination.name": "orders", "messaging.rabbitmq.destination.routing_key": "orders.created", "network.protocol.name": "AMQP", "network.protocol.version": "0.9.1", "messaging.operation.type": "send", "server.address": "rabbitmq.internal",
+    });
+    const db = normalised(span("SPAN_KIND_CLIENT", { "db.system": "postgresql", "db.statement": "SELECT 1", "db.name": "mes", "net.peer.name": "mes-db", "net.peer.port": 5432 }));
+    expect(db).toEqual({ "db.system.name": "postgresql", "db.query.text": "SELECT ?", "db.namespace": "mes", "server.address": "mes-db", "server.port": 5432 });
+    const server = normalised(span("SPAN_KIND_SERVER", { "http.method": "POST", "http.status_code": 201, "http.scheme": "https", "net.host.name": "crm.internal", "net.host.port": 8443 }));
+    expect(server).toEqual({ "http.request.method": "POST", "http.response.status_code": 201, "url.scheme": "https", "server.address": "crm.internal", "server.port": 8443 });
   });
 
-  it("runs the semconv statements only on spans with an old name, and every statement's old name is among the guards", () => {
-    const groups = g.processors["transform/semconv"].trace_statements as { conditions: string[]; statements: string[] }[];
-    for (const group of groups) {
-      expect(group.conditions.length).toBeGreaterThan(0);
-      // A statement reads or deletes an old key (or rewrites an old value): the group must run for any span carrying it.
-      for (const statement of group.statements) {
-        const old = /^set\(span\.attributes\["[^"]+"\], span\.attributes\["([^"]+)"\]\)/.exec(statement)?.[1] ?? /^delete_key\(span\.attributes, "([^"]+)"\)/.exec(statement)?.[1];
-        if (old) expect(group.conditions).toContain(`span.attributes["${old}"] != nil`);
-        else expect(group.conditions).toContain(/ where (.+)$/.exec(statement)?.[1]);
-      }
+  it("keeps a current name over an old one, and reads net.peer.* / net.host.* only on the side of the call they describe", () => {
+    expect(normalised(span("SPAN_KIND_CLIENT", { "db.system": "postgresql", "db.query.text": "SELECT current", "db.statement": "SELECT old" }))).toEqual({ "db.system.name": "postgresql", "db.query.text": "SELECT current" });
+    // On a SERVER span net.peer.name is the client: never server.address (and the allow-list drops it).
+    expect(normalised(span("SPAN_KIND_SERVER", { "net.peer.name": "client.example", "http.method": "GET" }))).toEqual({ "http.request.method": "GET" });
+    // On an outgoing span net.host.name is the caller itself: never server.address.
+    expect(normalised(span("SPAN_KIND_CLIENT", { "net.host.name": "crm-pod-1", "db.system": "postgresql" }))).toEqual({ "db.system.name": "postgresql" });
+    // Only the old value "publish" becomes "send".
+    expect(normalised(span("SPAN_KIND_CONSUMER", { "messaging.system": "rabbitmq", "messaging.operation": "process" }))).toEqual({ "messaging.system": "rabbitmq", "messaging.operation.type": "process" });
+  });
+
+  it("renames in attributes processors before the filters: insert from the old name, then delete it; kind-dependent renames only behind their span kinds", () => {
+    const traces = g.service.pipelines.traces.processors as string[];
+    const semconv = traces.filter((p) => p.startsWith("attributes/semconv"));
+    expect(traces.slice(1, 1 + semconv.length)).toEqual(semconv);
+    expect(traces.indexOf("filter/health")).toBe(1 + semconv.length);
+    const processors = semconv.map((id) => g.processors[id] as AttributesProcessorConfig);
+    for (const p of processors) {
+      expect(Object.keys(p).sort()).toEqual(p.include ? ["actions", "include"] : ["actions"]);
+      for (const a of p.actions) expect(["insert", "delete", "update"]).toContain(a.action);
+      // Each insert is followed by the delete of its source.
+      p.actions.forEach((a, i) => a.action === "insert" && expect(p.actions[i + 1]).toEqual({ key: a.from_attribute, action: "delete" }));
     }
-    // Current names alone do not trigger the group.
-    const all = groups.flatMap((x) => x.conditions).join("\n");
-    for (const current of ["messaging.destination.name", "server.address", "db.query.text", "http.request.method"]) expect(all).not.toContain(`["${current}"] != nil`);
+    const byFrom = (from: string) => processors.find((p) => p.actions.some((a) => a.action === "insert" && a.from_attribute === from))!;
+    expect(byFrom("net.peer.name").include?.span_kinds).toEqual(["SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER", "SPAN_KIND_INTERNAL"]);
+    expect(byFrom("net.host.name").include?.span_kinds).toEqual(["SPAN_KIND_SERVER"]);
+    expect(byFrom("db.statement").include).toBeUndefined();
+    expect(processors.flatMap((p) => p.actions).filter((a) => a.action === "insert")).toHaveLength(SEMCONV_RENAMES.length);
   });
 
   it("compresses the in-cluster hop to the samplers with snappy (cheap), not left uncompressed", () => {

@@ -24,7 +24,7 @@ const TYPES_BY_MODULE: Record<string, string[]> = {
   healthcheckextension: ["health_check"],
   filestorage: ["file_storage"],
   filelogreceiver: ["filelog"],
-  redactionprocessor: ["redaction"],
+  attributesprocessor: ["attributes"],
   prometheusremotewriteexporter: ["prometheusremotewrite"],
   spanmetricsconnector: ["spanmetrics"],
 };
@@ -35,7 +35,6 @@ const TYPES_BY_MODULE: Record<string, string[]> = {
  */
 const NOT_IN_PIPELINE: Record<string, string> = {
   filelogreceiver: "the audit shipper's at-least-once proof runs filelog + file_storage in this binary (awss3 cannot be built here)",
-  redactionprocessor: "evaluated for R12 against OTTL keep_keys (docs/collector.md) and not used; leaves at the next manifest rebuild",
 };
 const KINDS = ["receivers", "processors", "exporters", "connectors", "extensions"] as const;
 type Manifest = Record<(typeof KINDS)[number], { gomod: string }[]> & { dist: { version: string } };

@@ -166,6 +166,6 @@ describe("the e2e services' careless data, through the whole gateway", () => {
 describe("pipeline order (R12: nothing leaves the gateway unscrubbed)", () => {
   it("renames and drops first, then keeps allow-listed keys, then checks values, then exports", () => {
     const c = GATEWAY_COMPONENTS;
-    expect(config.service.pipelines.traces.processors).toEqual([c.memoryLimiter, c.semconv, c.dropHealth, c.dropLinks, c.allowList, c.scrub]);
+    expect(config.service.pipelines.traces.processors).toEqual([c.memoryLimiter, ...c.semconv, c.dropHealth, c.dropLinks, c.allowList, c.scrub]);
   });
 });
