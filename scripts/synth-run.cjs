@@ -14,9 +14,10 @@
  * matches; otherwise it rebuilds and says so on stderr. A stale bundle is
  * never run. Same output as `npx tsx scripts/synth.ts` (tests/synth/).
  *
- * Node's compile cache (V8 code cache, keyed by each file's content, in
- * .cache/synth/v8/) spares re-compiling the bundle and the Pulumi packages'
- * modules on every run.
+ * Node's compile cache (V8 code cache, checked against each file's content,
+ * in .cache/synth/v8/) spares re-compiling the bundle and the Pulumi
+ * packages' modules on every run. Each rebuild adds the new bundle's entry;
+ * a rebuild empties the directory once it outgrows CODE_CACHE_MAX_BYTES.
  */
 "use strict";
 const crypto = require("crypto");
@@ -28,6 +29,9 @@ const ENTRY = "scripts/synth.ts";
 /** Project-relative, gitignored. */
 const CACHE_DIR = path.join(".cache", "synth");
 const MANIFEST = "manifest.json";
+const CODE_CACHE = "v8";
+/** The compile cache holds about 11 MB for one bundle and the Pulumi packages. */
+const CODE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Files besides the compiled sources that decide what the bundle is or does.
@@ -134,10 +138,21 @@ async function buildBundle(projectDir) {
   const dir = path.join(projectDir, CACHE_DIR);
   fs.mkdirSync(dir, { recursive: true });
   for (const old of fs.readdirSync(dir)) if (old.endsWith(".js")) fs.rmSync(path.join(dir, old), { force: true });
+  pruneCodeCache(path.join(dir, CODE_CACHE));
   const bundle = path.join(dir, `${key}.js`);
   writeAtomically(bundle, result.outputFiles[0].contents);
   writeAtomically(path.join(dir, MANIFEST), `${JSON.stringify({ key, inputs: [...sources.keys()].sort() }, null, 2)}\n`);
   return bundle;
+}
+
+/** Empties the compile cache when it has outgrown CODE_CACHE_MAX_BYTES (entries of old bundles stay until then). */
+function pruneCodeCache(/** @type {string} */ dir) {
+  if (!fs.existsSync(dir)) return;
+  let bytes = 0;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) bytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  if (bytes > CODE_CACHE_MAX_BYTES) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** A concurrent run sees the old file or the new one, never half of one. */
@@ -162,12 +177,14 @@ async function synthBundle(projectDir) {
   return bundle;
 }
 
-module.exports = { cacheKey, cachedBundle, buildBundle, synthBundle, CACHE_DIR };
+module.exports = { cacheKey, cachedBundle, buildBundle, synthBundle, CACHE_DIR, CODE_CACHE, CODE_CACHE_MAX_BYTES };
 
 if (require.main === module) {
-  require("module").enableCompileCache?.(path.join(PROJECT_DIR, CACHE_DIR, "v8"));
   synthBundle(PROJECT_DIR)
-    .then((bundle) => require(bundle).runSynthCli(PROJECT_DIR, process.argv.slice(2)))
+    .then((bundle) => {
+      require("module").enableCompileCache?.(path.join(PROJECT_DIR, CACHE_DIR, CODE_CACHE));
+      return require(bundle).runSynthCli(PROJECT_DIR, process.argv.slice(2));
+    })
     .then(
       (/** @type {number} */ code) => process.exit(code),
       (/** @type {unknown} */ err) => {

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CACHE_DIR, cachedBundle, synthBundle } from "../../scripts/synth-run.cjs";
+import { CACHE_DIR, cachedBundle, CODE_CACHE, CODE_CACHE_MAX_BYTES, synthBundle } from "../../scripts/synth-run.cjs";
 
 let dir: string;
 const write = (file: string, text: string) => {
@@ -78,5 +78,18 @@ describe("the compiled synth's cache", () => {
     expect(cachedBundle(dir)).toBeDefined();
     fs.writeFileSync(path.join(dir, CACHE_DIR, "manifest.json"), "{");
     expect(cachedBundle(dir)).toBeUndefined();
+  });
+
+  it("keeps node's compile cache across rebuilds until it outgrows its limit, then empties it", async () => {
+    const entry = path.join(dir, CACHE_DIR, CODE_CACHE, "v22-x64", "entry");
+    write(path.relative(dir, entry), "code cache");
+    await synthBundle(dir);
+    expect(fs.existsSync(entry)).toBe(true);
+    fs.truncateSync(entry, CODE_CACHE_MAX_BYTES + 1); // sparse: no disk used
+    expect(cachedBundle(dir)).toBeDefined();
+    expect(fs.existsSync(entry)).toBe(true); // only a rebuild prunes
+    write("lib/answer.ts", "export const answer: number = 3;\n");
+    await synthBundle(dir);
+    expect(fs.existsSync(path.join(dir, CACHE_DIR, CODE_CACHE))).toBe(false);
   });
 });
