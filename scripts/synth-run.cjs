@@ -126,8 +126,13 @@ async function buildBundle(projectDir) {
         setup(build) {
           build.onLoad({ filter: /\.[cm]?[jt]s$|\.json$/ }, (args) => {
             const bytes = fs.readFileSync(args.path);
-            sources.set(path.relative(projectDir, args.path), bytes);
+            const file = path.relative(projectDir, args.path);
+            sources.set(file, bytes);
             const ext = path.extname(args.path);
+            // In the bundle these name .cache/synth/, not the source's folder (the entry only uses them under tsx).
+            if (ext !== ".json" && file !== ENTRY && /\b__(dirname|filename)\b/.test(bytes.toString("utf8"))) {
+              return { errors: [{ text: `${file} uses __dirname or __filename, which in the bundle name ${CACHE_DIR}/: import the file instead, or pass the project directory` }] };
+            }
             return { contents: bytes, loader: ext === ".json" ? "json" : /ts$/.test(ext) ? "ts" : "js" };
           });
         },

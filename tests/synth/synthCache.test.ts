@@ -92,4 +92,10 @@ describe("the compiled synth's cache", () => {
     await synthBundle(dir);
     expect(fs.existsSync(path.join(dir, CACHE_DIR, CODE_CACHE))).toBe(false);
   });
+
+  it("refuses to bundle a source that locates files by __dirname (in the bundle it is .cache/synth/)", async () => {
+    write("lib/answer.ts", 'import * as path from "path";\nexport const answer: number = path.join(__dirname, "x").length;\n');
+    await expect(synthBundle(dir)).rejects.toThrow(/lib\/answer\.ts uses __dirname or __filename/);
+    expect(cachedBundle(dir)).toBeUndefined();
+  });
 });
