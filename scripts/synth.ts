@@ -5,35 +5,52 @@
  * cloud, no Pulumi CLI) and writes out/<name>/: resources.json, config/ and
  * policy-report.json. Exits 2 on invalid configuration, 1 on a mandatory
  * policy violation.
+ *
+ * `npm run synth` runs this file compiled (scripts/synth-run.cjs keeps a
+ * bundle in .cache/synth/); `npx tsx scripts/synth.ts` runs it from source
+ * with the same result.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/fields";
 import { runPolicies } from "../policies/runner";
+import { PhaseTimer } from "../synth/phaseTimer";
 import { listStacks } from "../synth/stackFile";
 import { synthesize } from "../synth/synthesize";
 import { canonicalJson } from "../synth/canonicalJson";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-function parseArgs(argv: string[]): { stack: string; out: string } {
+function parseArgs(projectDir: string, argv: string[]): { stack: string; out: string; timing: boolean } {
   let stack: string | undefined;
   let out: string | undefined;
+  let timing = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--stack") stack = argv[++i];
     else if (argv[i].startsWith("--stack=")) stack = argv[i].slice("--stack=".length);
     else if (argv[i] === "--out") out = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]}; usage: npm run synth -- --stack <${listStacks(PROJECT_DIR).join("|")}> [--out <dir>]`);
+    else if (argv[i] === "--timing") timing = true;
+    else throw new Error(`unknown argument ${argv[i]}; usage: npm run synth -- --stack <${listStacks(projectDir).join("|")}> [--out <dir>] [--timing]`);
   }
-  if (!stack) throw new Error(`--stack is required; usage: npm run synth -- --stack <${listStacks(PROJECT_DIR).join("|")}>`);
-  return { stack, out: out ?? path.join(PROJECT_DIR, "out", stack) };
+  if (!stack) throw new Error(`--stack is required; usage: npm run synth -- --stack <${listStacks(projectDir).join("|")}>`);
+  return { stack, out: out ?? path.join(projectDir, "out", stack), timing };
 }
 
-async function main(): Promise<number> {
-  const { stack, out } = parseArgs(process.argv.slice(2));
+async function main(projectDir: string, argv: string[]): Promise<number> {
+  const timer = new PhaseTimer();
+  timer.end("start: node, packages, synth modules");
+  const { stack, out, timing } = parseArgs(projectDir, argv);
   console.log(`[synth] stack ${stack}: running index.ts under the Pulumi mock runtime`);
-  const synthesis = await synthesize(PROJECT_DIR, stack);
+  const synthesis = await synthesize(projectDir, stack, () => {
+    // A literal require: the bundler includes the program, and it still loads only here, inside the mock stack.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program: unknown = require("../index");
+    timer.end("program: load index.ts and its modules, declare resources");
+    return program;
+  });
+  timer.end("mock engine: register resources, resolve outputs");
   const violations = await runPolicies(synthesis.resources);
+  timer.end("policy pack");
 
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(path.join(out, "config"), { recursive: true });
@@ -50,27 +67,30 @@ async function main(): Promise<number> {
   console.log(`[synth] policy violations: ${violations.length} (${mandatory.length} mandatory)`);
   for (const v of violations) console.log(`  [${v.enforcementLevel}] ${v.policy} ${v.urn}: ${v.message}`);
   console.log(`[synth] wrote ${path.relative(process.cwd(), out) || out}/`);
+  timer.end("write files and summary");
+  if (timing) console.error(`[synth] timing ${JSON.stringify(timer.phases)}`);
   return mandatory.length > 0 ? 1 : 0;
 }
 
-// An error in a Pulumi apply callback surfaces as an unhandled rejection.
-process.on("unhandledRejection", (err) => {
-  console.error(`[synth] failed: ${err instanceof Error ? err.stack : String(err)}`);
-  process.exit(1);
-});
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
+/** Runs the synth with the project's stack files; resolves to the exit code (2: invalid configuration, 1: failure or mandatory violation). */
+export function runSynthCli(projectDir: string, argv: string[]): Promise<number> {
+  // An error in a Pulumi apply callback surfaces as an unhandled rejection.
+  process.on("unhandledRejection", (err) => {
+    console.error(`[synth] failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  });
+  return main(projectDir, argv).catch((err: unknown) => {
     const configError = findConfigError(err);
     if (configError) {
       console.error(`[synth] ${configError.message}`);
-      process.exit(2);
+      return 2;
     }
     console.error(`[synth] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+    return 1;
+  });
+}
+
+if (require.main === module) void runSynthCli(PROJECT_DIR, process.argv.slice(2)).then((code) => process.exit(code));
 
 /** Pulumi wraps errors thrown while the program loads; find our ConfigError inside. */
 function findConfigError(err: unknown): ConfigError | undefined {

@@ -81,7 +81,11 @@ export function extractConfigFiles(resources: readonly SynthResource[]): Record<
   return files;
 }
 
-export async function synthesize(projectDir: string, stack: string, programPath = path.join(projectDir, "index.ts")): Promise<Synthesis> {
+/**
+ * @param program the Pulumi program: a file to require, or a function that loads it (the compiled synth passes its
+ *   bundled copy). @default `<projectDir>/index.ts`
+ */
+export async function synthesize(projectDir: string, stack: string, program: string | (() => unknown) = path.join(projectDir, "index.ts")): Promise<Synthesis> {
   const { project, config, secretKeys } = readStackConfigFile(projectDir, stack);
   const region = config["aws:region"] ?? "eu-central-1";
   const mocks = new RecordingMocks(region);
@@ -97,7 +101,7 @@ export async function synthesize(projectDir: string, stack: string, programPath 
     });
     // The program reads its config and declares resources when loaded, exactly as under `pulumi up`.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(programPath);
+    return typeof program === "function" ? program() : require(program);
   });
 
   const stackResource = pulumi.runtime.getStackResource();
