@@ -66,6 +66,9 @@ export const INFRA_PATTERN = `${DIGIT_RUN}|${group(EMAIL, KNOWN_TOKENS, CYRILLIC
 /** The replacement for the patterns above (group 1 = what preceded a digit run, group 2 = what preceded an address in a URL). */
 export const PATTERN_REPLACEMENT = `\${1}\${2}${REDACTED}`;
 
+/** A SQL number: hex, or decimal with an optional fraction and exponent. */
+const SQL_NUMBER = "(?:0[xX][0-9A-Fa-f]+|\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)";
+
 /** SQL literals: comments, dollar-quoted and quoted strings (also E/U&/N/X-prefixed), hex and decimal numbers; not $1 placeholders, identifiers or percent-escapes. */
 export const SQL_LITERALS = {
   comment: { pattern: "--[^\\n]*|/\\*[\\s\\S]*?\\*/", replacement: "" },
@@ -73,7 +76,10 @@ export const SQL_LITERALS = {
   // Starts with the quote, a literal: Go's regexp then jumps from quote to quote instead of trying every position
   // (5.4 -> 1.0 us on a typical query). An E/N/X/B/U& prefix stays before the "?"; it holds nothing.
   quoted: { pattern: "'(?:[^'\\\\]|''|\\\\.)*'", replacement: "?" },
-  number: { pattern: "(^|[^\\w$:.\"%])(?:0[xX][0-9A-Fa-f]+|\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)", replacement: "${1}?" },
+  // A number at the start, then one after any character but a word character, $, :, ., " or %: two patterns, since
+  // "(^|[...])" first is a top-level alternation Go's regexp retries at every position (5.3 -> 0.3 + 3.6 us).
+  numberAtStart: { pattern: `^${SQL_NUMBER}`, replacement: "?" },
+  number: { pattern: `([^\\w$:."%])${SQL_NUMBER}`, replacement: "${1}?" },
 } as const;
 
 /**
@@ -119,8 +125,9 @@ export const safeQuery = (namesAlternation: string) => `^(?:(?:${namesAlternatio
  * alternation, which it retries at every position (measured on a typical
  * query: "--|/\*" 4.1 us, "--" and "/\*" 0.1 us together).
  */
-/** SQL numbers other than $n placeholders: a digit first, or one not after `$` or another digit. */
-export const SQL_NUMBER_GUARD = ["^[0-9]", "[^$0-9][0-9]"] as const;
+/** SQL numbers other than $n placeholders: a digit first (numberAtStart), or one not after `$` or another digit (number). */
+export const SQL_NUMBER_AT_START_GUARD = "^[0-9]";
+export const SQL_NUMBER_GUARD = "[^$0-9][0-9]";
 /** SQL comments. */
 export const SQL_COMMENT_GUARD = ["--", "/\\*"] as const;
 /** What the patterns can still match in a query once its literals are gone: `@`, `%`, Cyrillic, a JWT. */

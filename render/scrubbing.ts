@@ -50,6 +50,7 @@ import {
   safeQuery,
   SQL_LITERALS,
   SQL_COMMENT_GUARD,
+  SQL_NUMBER_AT_START_GUARD,
   SQL_NUMBER_GUARD,
   SQL_SUSPECT,
   STACKTRACE,
@@ -191,12 +192,13 @@ function queryStatements(target: string, names: readonly string[], start: "^" | 
 }
 
 function sqlStatements(target: string, guard: (test: string) => string): string[] {
-  const { dollarQuoted, quoted, comment, number } = SQL_LITERALS;
+  const { dollarQuoted, quoted, comment, numberAtStart, number } = SQL_LITERALS;
   return [
     replace(target, dollarQuoted, guard(isMatch(target, "\\$"))),
     replace(target, quoted, guard(isMatch(target, "'"))),
     replace(target, comment, guard(anyMatch(target, SQL_COMMENT_GUARD))),
-    replace(target, number, guard(anyMatch(target, SQL_NUMBER_GUARD))),
+    replace(target, numberAtStart, guard(isMatch(target, SQL_NUMBER_AT_START_GUARD))),
+    replace(target, number, guard(isMatch(target, SQL_NUMBER_GUARD))),
   ];
 }
 
