@@ -15,7 +15,10 @@
  * /proc) per 100k spans the gateway's receiver accepted in the window.
  * Prints a markdown table (min / median of the rounds), peak memory (VmHWM),
  * the machine's load, and the headline ratio prod / fair baseline.
- * BENCH_ONLY=<regex> restricts the variants by id (experiments).
+ * The headline ratios come from BENCH_HEADLINE_PAIRS (default 3) extra
+ * back-to-back measurements of the baseline and each full pipeline
+ * (headline.ts); the table's rows are the sweep above.
+ * BENCH_ONLY=<regex> restricts the variants by id (experiments; no headline pairs).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -31,6 +34,7 @@ import { Supervisor } from "../harness/supervisor";
 import { ERROR_SHARE, ORDER_SHARE, SPANS_PER_TRACE } from "./load";
 import { bareSetup, GATEWAY, localTiers, measure, ONLY, RATE, ROUNDS, SAMPLER, Setup, twoTierSetup, WARMUP_S, WINDOW_S } from "./measure";
 import { machineDescription } from "./procStats";
+import { headlineText, interleavedHeadline } from "./headline";
 import { ratio, table, VariantResult } from "./report";
 import { OtlpSink } from "./sink";
 
@@ -97,12 +101,21 @@ async function main(): Promise<void> {
       if (ONLY && !ONLY.test(setup.id)) continue;
       results.push(await measure(setup, supervisor, pki, sink));
     }
+    // The headline pairs: baseline, prod and dev back to back (headline.ts), unless BENCH_ONLY picked rows.
+    const pairSetup = (make: () => Promise<Setup>) => async () => measure({ ...(await make()), rounds: 1 }, supervisor, pki, sink);
+    const headlines = ONLY
+      ? { ratios: {} }
+      : await interleavedHeadline(pairSetup(() => twoTierSetup("prod", "baseline", pki, sinkPort, runDir)), {
+          prod: pairSetup(() => twoTierSetup("prod", "prod", pki, sinkPort, runDir)),
+          dev: pairSetup(() => twoTierSetup("dev", "dev", pki, sinkPort, runDir)),
+        });
     const loadAfter = loadAverage();
     const find = (id: string) => results.find((r) => r.id === id);
     const headline = (id: string) => {
+      if (headlines.ratios[id]) return headlineText(headlines, id);
       const r = find(id);
       const b = find("baseline");
-      return r && b ? `${id} / fair baseline = **${ratio(r, b).toFixed(2)}x** (median CPU per 100k spans)` : `${id}: not measured`;
+      return r && b ? `${id} / fair baseline = **${ratio(r, b).toFixed(2)}x** (median CPU per 100k spans, the table's rows)` : `${id}: not measured`;
     };
     const prodCfg = stackConfig("prod").sampling;
     const out = [
@@ -119,7 +132,7 @@ async function main(): Promise<void> {
     ].join("\n");
     process.stdout.write(`\n${out}\n`);
     fs.writeFileSync(path.join(runDir, "bench.md"), out);
-    if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify({ loadBefore, loadAfter, results }, null, 2));
+    if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify({ loadBefore, loadAfter, results, headlines }, null, 2));
   } finally {
     await supervisor.stopAll();
     await sink.stop();
