@@ -50,14 +50,14 @@ interface Reply {
   headerNames: string[];
 }
 
-function get(address: string, port: number, pathAndQuery: string, ca: Buffer, headers: Record<string, string> = {}, method = "GET"): Promise<Reply> {
+function get(address: string, port: number, pathAndQuery: string, ca: Buffer, headers: Record<string, string> = {}, method = "GET", body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = https.request({ host: address, port, path: pathAndQuery, method, headers: { host: HOST, ...headers }, servername: HOST, ca }, (res) => {
       res.resume();
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, headerNames: res.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase()) }));
     });
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -113,8 +113,20 @@ function grafanaStandIn(key: Buffer, cert: Buffer, seen: string[], apiUserDown: 
       return;
     }
     if (req.method === "POST" && url.pathname === "/login") {
-      res.writeHead(401);
-      res.end();
+      // Grafana's login form posts JSON {"user", "password"}.
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        let ok = false;
+        try {
+          const form = JSON.parse(Buffer.concat(chunks).toString()) as { user?: string; password?: string };
+          ok = form.user === "admin" && form.password === "right";
+        } catch {
+          ok = false;
+        }
+        res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+        res.end(ok ? '{"message":"Logged in","redirectUrl":"/"}' : '{"message":"Invalid username or password"}');
+      });
       return;
     }
     if (req.headers.cookie?.includes("grafana_session=abc")) {
@@ -234,8 +246,11 @@ describe("Grafana front proxy in real nginx", () => {
     expect(signedIn.headers["x-grafana-identity-id"]).toBeUndefined(); // kept out of the browser, logged only
     await get("127.0.0.1", front.port, "/api/org", ca, basic("admin", "wrong"));
     await get("127.0.0.1", front.port, "/api/org", ca, basic("admin", "right"));
+    const form = (user: string, password: string) => get("127.0.0.1", front.port, "/login", ca, { "content-type": "application/json" }, "POST", JSON.stringify({ user, password }));
+    expect((await form("operator", "form-guess-1")).status).toBe(401);
+    expect((await form("admin", "right")).status).toBe(200);
 
-    const records = await front.records(6);
+    const records = await front.records(8);
     const byPath = records.map((r) => [r.login_event, r.login_outcome, r.status]);
     expect(byPath).toEqual([
       ["oauth_callback", "success", 302],
@@ -244,7 +259,12 @@ describe("Grafana front proxy in real nginx", () => {
       ["", "", 200],
       ["basic", "failure", 401],
       ["basic", "success", 200],
+      ["form", "failure", 401],
+      ["form", "success", 200],
     ]);
+    // The login form's user name is recorded from its JSON body; the password never is.
+    expect(records.slice(6).map((r) => r.login_user)).toEqual(["operator", "admin"]);
+    expect(fs.readFileSync(front.log, "utf8")).not.toMatch(/form-guess-1|"right"|password/);
     expect(records[2].idp_error).toBe("access_denied");
     expect(records[3].identity).toBe("user:u-42");
     expect(records[4].login_user).toBe("admin");
@@ -257,7 +277,8 @@ describe("Grafana front proxy in real nginx", () => {
     const jq = requireCommand("jq", "jq");
     const run = (filter: string) => execFileSync(jq, ["-c", filter, front.log], { encoding: "utf8" }).split("\n").filter(Boolean).map((l) => JSON.parse(l));
     const logins = run(filters[0]);
-    expect(logins.map((l) => `${l.login_event}:${l.login_outcome}`)).toEqual(["oauth_callback:success", "oauth_callback:failure", "oauth_callback:failure", "basic:failure", "basic:success"]);
+    expect(logins.map((l) => `${l.login_event}:${l.login_outcome}`)).toEqual(["oauth_callback:success", "oauth_callback:failure", "oauth_callback:failure", "basic:failure", "basic:success", "form:failure", "form:success"]);
+    expect(logins[5]).toMatchObject({ login_user: "operator" });
     expect(logins[3]).toMatchObject({ login_user: "admin", client_ip: "127.0.0.1" });
     expect(run(filters[1]).map((l) => l.identity)).toEqual(["user:u-42", "user:admin-uid"]);
   });

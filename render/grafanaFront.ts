@@ -115,6 +115,7 @@ export function renderGrafanaFront(o: GrafanaFrontOptions): string {
   js_var $sso_login_user;
   js_var $sso_login_ref;
   js_var $sso_login_detail;
+  js_set $form_login_user front_audit.formUser;
 
   # Basic auth and the login form only from loopback and the deployer CIDRs.
   geo $deployer {
@@ -156,9 +157,10 @@ ${deployers}
     ~^(form|basic)\\| failure;
     default "";
   }
-  # Basic auth's name, or the SSO login name the njs script looked up.
-  map $sso_login_user $login_name {
-    "" $remote_user;
+  # The SSO login name the njs script looked up, the login form's user, or basic auth's name.
+  map "$sso_login_user|$form_login_user" $login_name {
+    ~^\\|$ $remote_user;
+    ~^\\|(?<form_user>.+)$ $form_user;
     default $sso_login_user;
   }
   map $http_upgrade $connection_upgrade {
@@ -202,6 +204,13 @@ ${proxyToGrafana(o).replace(`proxy_pass https://${o.upstream};`, `proxy_pass htt
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       subrequest_output_buffer_size 64k;
+    }
+
+    # The login form (and page): its small JSON body stays in memory, so the log can name the user it tried.
+    location = /login {
+      client_body_buffer_size 16k;
+      client_max_body_size 16k;
+${proxyToGrafana(o)}
     }
 
     location / {

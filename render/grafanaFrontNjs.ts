@@ -11,6 +11,9 @@
  *   USER_LOOKUP_PATH), puts `login` in `$sso_login_user` for the access log
  *   (event `oauth_login`), and redirects to `next` whatever the lookup gave
  *   (fails open for the user, visibly in `login_detail`).
+ * - `formUser` (js_set, read when the access log is written): the `user` a
+ *   login-form post tried (the break-glass admin's form login), never the
+ *   password; the body is buffered in memory by the /login location.
  * `next` is admitted only as a local path (one leading `/`, no `//`, no
  * backslash, no control character or space), else `/`: no open redirect.
  * Written in the subset that njs 0.7.9 (Debian bookworm) and 0.8.x (the
@@ -39,14 +42,24 @@ function localPath(value) {
   return value;
 }
 
-function loginOf(body) {
+// A user name field of a JSON body: Grafana's /api/user answer ("login") or its login form ("user").
+function nameIn(body, field) {
   try {
-    var login = JSON.parse(body).login;
+    var login = JSON.parse(body)[field];
     if (typeof login === "string" && login.length > 0 && login.length <= 256 && !/[\\x00-\\x1f\\x7f]/.test(login)) return login;
   } catch (e) {
     return undefined;
   }
   return undefined;
+}
+
+// js_set $form_login_user: the name a login-form post (POST /login, JSON {"user", "password"}) tried, read from
+// the buffered request body at log time; only the "user" field is taken, never the password. "" for other requests.
+function formUser(r) {
+  if (r.variables.form_login !== "1") return "";
+  var body = r.variables.request_body;
+  if (typeof body !== "string" || body.length === 0) return "-";
+  return nameIn(body, "user") || "-";
 }
 
 function markCallback(r) {
@@ -77,7 +90,7 @@ function signedIn(r) {
   r.variables.sso_login_outcome = "success";
   r.subrequest("${USER_LOOKUP_PATH}", { method: "GET" }).then(
     function (reply) {
-      var login = reply.status === 200 ? loginOf(reply.responseText) : undefined;
+      var login = reply.status === 200 ? nameIn(reply.responseText, "login") : undefined;
       r.variables.sso_login_user = login || "-";
       if (!login) r.variables.sso_login_detail = "user lookup failed: GET /api/user answered " + reply.status;
       finish(r, next);
@@ -90,6 +103,6 @@ function signedIn(r) {
   );
 }
 
-export default { markCallback: markCallback, signedIn: signedIn };
+export default { formUser: formUser, markCallback: markCallback, signedIn: signedIn };
 `;
 }

@@ -71,7 +71,11 @@ describe("Grafana front proxy config", () => {
     expect(logged).toEqual(["$sso_login_ref", "$sso_login_detail"]);
     for (const v of [...logged, "$sso_login_event", "$sso_login_outcome", "$sso_login_user"]) expect(conf).toContain(`js_var ${v};`);
     expect(FRONT_FIELDS.find(([n]) => n === "login_user")?.[1]).toBe("$login_name");
-    expect(conf).toMatch(/map \$sso_login_user \$login_name \{\n\s+"" \$remote_user;\n\s+default \$sso_login_user;/);
+    // SSO name first, then the login form's user, then basic auth's.
+    expect(conf).toMatch(/map "\$sso_login_user\|\$form_login_user" \$login_name \{\n\s+~\^\\\|\$ \$remote_user;\n\s+~\^\\\|\(\?<form_user>\.\+\)\$ \$form_user;\n\s+default \$sso_login_user;/);
+    expect(conf).toContain("js_set $form_login_user front_audit.formUser;");
+    // The login form's body stays in memory (so $request_body is readable at log time) and small.
+    expect(block("location = /login")).toMatch(/client_body_buffer_size 16k;\n\s+client_max_body_size 16k;/);
     expect(conf).toMatch(/map "\$sso_login_event\|[^"]+" \$login_event \{\n\s+~\^oauth_login\\\| oauth_login;/);
   });
 
@@ -94,7 +98,7 @@ describe("Grafana front proxy config", () => {
     it("is JavaScript that njs 0.7.9 parses: no arrow functions, let/const, classes or template literals; one default export", () => {
       expect(() => new Function(script.replace("export default", "return"))).not.toThrow();
       expect(script).not.toMatch(/=>|\blet\b|\bconst\b|\bclass\b|`|\basync\b|\bawait\b/);
-      expect(script.match(/^export default \{ markCallback: markCallback, signedIn: signedIn \};$/m)).not.toBeNull();
+      expect(script.match(/^export default \{ formUser: formUser, markCallback: markCallback, signedIn: signedIn \};$/m)).not.toBeNull();
     });
 
     it("never puts the OAuth code, state or a cookie other than its own marker into a logged variable", () => {
@@ -103,6 +107,9 @@ describe("Grafana front proxy config", () => {
       expect(assigned.map(([, value]) => value).join(" ")).not.toMatch(/args|cookie|headersIn|responseText/);
       expect(script).toContain(`r.variables.cookie_${LOGIN_MARKER_COOKIE}`);
       expect(script).toContain("var MARKER = /^[0-9a-f]{32}$/;");
+      // The login form's user is the "user" field of the body, never another (the password).
+      expect(script).toContain('return nameIn(body, "user") || "-";');
+      expect(script).not.toMatch(/nameIn\([^)]*"password"|\.password\b|\["password"\]/);
     });
   });
 });
