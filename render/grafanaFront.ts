@@ -8,7 +8,8 @@
  *   to /login (its error path), failure otherwise; `idp_error` holds the
  *   IdP's `error` parameter. The query string (code, state) is never logged.
  * - `form` (POST /login) and `basic` (an Authorization: Basic header): the
- *   login name is nginx's `$remote_user` for basic auth; success is a 2xx.
+ *   login name is the `user` of the form's JSON body (njs `formUser`, never
+ *   the password) or nginx's `$remote_user`; success is a 2xx.
  * - `oauth_login` (GET SIGNED_IN_PATH, answered by njs, render/grafanaFrontNjs.ts):
  *   a successful callback is redirected there first; it asks Grafana's
  *   `/api/user` with the new session and logs `login_user` (Grafana's login
@@ -83,8 +84,9 @@ export function frontLogFormat(): string {
 }
 
 /** The http-level maps and the server block; the caller puts them inside `http {}`. */
-function proxyToGrafana(o: GrafanaFrontOptions): string {
-  return `      proxy_pass https://${o.upstream};
+/** The proxy directives to Grafana; `path` replaces the request's URI (the /api/user lookup). */
+function proxyToGrafana(o: GrafanaFrontOptions, path = ""): string {
+  return `      proxy_pass https://${o.upstream}${path};
       proxy_http_version 1.1;
       proxy_set_header Host $host;
       # Overwritten, not appended: Grafana's per-IP login protection sees the real client.
@@ -108,7 +110,7 @@ export function renderGrafanaFront(o: GrafanaFrontOptions): string {
   if (/[\s;{}'"]/.test(o.njsScriptPath)) throw new Error(`grafana front: njsScriptPath ${JSON.stringify(o.njsScriptPath)} must not contain spaces, quotes, braces or ';'`);
   return `  log_format front escape=json '${frontLogFormat()}';
 
-  # Set by the njs script (render/grafanaFrontNjs.ts) for SSO logins; empty elsewhere.
+  # Set by the njs script (render/grafanaFrontNjs.ts): SSO logins (js_var) and the login form's user (js_set); empty elsewhere.
   js_import front_audit from ${o.njsScriptPath};
   js_var $sso_login_event;
   js_var $sso_login_outcome;
@@ -200,7 +202,7 @@ ${proxyToGrafana(o)}
 
     location = ${USER_LOOKUP_PATH} {
       internal;
-${proxyToGrafana(o).replace(`proxy_pass https://${o.upstream};`, `proxy_pass https://${o.upstream}/api/user;`)}
+${proxyToGrafana(o, "/api/user")}
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       subrequest_output_buffer_size 64k;

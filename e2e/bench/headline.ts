@@ -6,7 +6,7 @@
  * each full pipeline are measured back to back, BENCH_HEADLINE_PAIRS times
  * (default 3), and each headline is the median of the per-pair ratios.
  */
-import { ratio, VariantResult } from "./report";
+import { median, ratio, VariantResult } from "./report";
 
 export const HEADLINE_PAIRS = Number(process.env.BENCH_HEADLINE_PAIRS ?? 3);
 
@@ -15,7 +15,7 @@ export interface HeadlineRatios {
   readonly ratios: Readonly<Record<string, readonly number[]>>;
 }
 
-/** Measures `baseline` then each of `pipelines`, `pairs` times, with `measure` (one setup -> one result). */
+/** Runs `baseline`, then each of `pipelines` (each call measures one variant), `pairs` times. */
 export async function interleavedHeadline(
   baseline: () => Promise<VariantResult>,
   pipelines: Readonly<Record<string, () => Promise<VariantResult>>>,
@@ -28,11 +28,6 @@ export async function interleavedHeadline(
   }
   return { ratios };
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** "prod / fair baseline = **2.10x** (median of 3 back-to-back pairs: 2.05, 2.10, 2.31)". */
 export function headlineText(h: HeadlineRatios, id: string): string {

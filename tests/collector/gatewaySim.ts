@@ -1,7 +1,8 @@
 /**
  * Runs the rendered gateway's processors, in pipeline order, over a trace in
  * the OTTL simulator: transform processors statement by statement, filter
- * processors by their conditions. Unknown processor types make it throw.
+ * processors by their conditions, attributes processors by their actions.
+ * Unknown processor types make it throw.
  */
 import { CorpusTrace } from "./privacyCorpus";
 import { applyFilter, applyGroups, SimGroup, SimTrace } from "./ottlSim";
