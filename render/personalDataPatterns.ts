@@ -119,9 +119,6 @@ export const SAFE_HEADER_LIST =
   '^\\["(?:[a-z]{1,8}-)?(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32}|[0-9a-f]{64}|[0-9]{1,9}|[a-z]+/[a-z0-9.+*\\-]+(?:; ?[a-z]+=[A-Za-z0-9.\\-]+)?)"(?:,"[a-z*]+/[a-z0-9.+*\\-]+(?:; ?[a-z]+=[A-Za-z0-9.\\-]+)?")*\\]$';
 /** A query whose parameters are all allow-listed with short plain values (group 0 of the names is filled in by render/scrubbing.ts). */
 export const safeQuery = (namesAlternation: string) => `^(?:(?:${namesAlternation})=[A-Za-z0-9_,\\-]{0,9}(?:&|$))+$`;
-/** SQL numbers other than $n placeholders: a digit first (numberAtStart), or one not after `$` or another digit (number). */
-export const SQL_NUMBER_AT_START_GUARD = "^[0-9]";
-export const SQL_NUMBER_GUARD = "[^$0-9][0-9]";
 /*
  * Guards given as lists are ORed as separate IsMatch calls: Go's regexp has a
  * fast path for a literal prefix or a single class, none for a top-level
@@ -132,5 +129,7 @@ export const SQL_NUMBER_GUARD = "[^$0-9][0-9]";
 export const SQL_COMMENT_GUARD = ["--", "/\\*"] as const;
 /** What the patterns can still match in a query once its literals are gone: `@`, `%`, Cyrillic, a JWT. */
 export const SQL_SUSPECT = ["[@%\\x{0400}-\\x{04FF}]", "eyJ"] as const;
+/** A character some SQL literal or comment needs ($, quote, digit, the - of --, the / of /*): a span name without one has nothing for the SQL rules. */
+export const SQL_LITERAL_CHARACTER = "[0-9'$/-]";
 /** A span name with a capitalised word after the first (a literal-prefixed scan). */
 export const NAME_GUARD = " [A-Z]";

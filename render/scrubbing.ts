@@ -50,8 +50,7 @@ import {
   safeQuery,
   SQL_LITERALS,
   SQL_COMMENT_GUARD,
-  SQL_NUMBER_AT_START_GUARD,
-  SQL_NUMBER_GUARD,
+  SQL_LITERAL_CHARACTER,
   SQL_SUSPECT,
   STACKTRACE,
   STRICT_PATTERN,
@@ -167,38 +166,70 @@ export function allowListStatementGroups(lists: EffectiveAllowLists): StatementG
 
 const NUMBER_RANGES: Partial<Record<AttributeKind, [number, number]>> = { statusCode: [100, 599], port: [0, 65535], count: [0, 2147483647] };
 
-function replace(target: string, p: { pattern: string; replacement: string }, guard = `${target} != nil`): string {
-  return `replace_pattern(${target}, ${q(p.pattern)}, ${q(p.replacement)}) where ${guard}`;
+/** replace_pattern where `guard` holds; `null` for no where clause (the group's condition is enough). */
+function replace(target: string, p: { pattern: string; replacement: string }, guard: string | null = `${target} != nil`): string {
+  const statement = `replace_pattern(${target}, ${q(p.pattern)}, ${q(p.replacement)})`;
+  return guard === null ? statement : `${statement} where ${guard}`;
 }
 const isMatch = (target: string, pattern: string) => `IsMatch(${target}, ${q(pattern)})`;
 /** Any of the patterns, each its own IsMatch (see the guards in personalDataPatterns.ts). */
 const anyMatch = (target: string, patterns: readonly string[]) => `(${patterns.map((p) => isMatch(target, p)).join(" or ")})`;
 const patterns = (target: string, pattern: string) => replace(target, { pattern, replacement: PATTERN_REPLACEMENT });
 
-/** Keeps query parameters from the allow-list: strip the sentinel, mark kept pairs, drop unmarked pairs, tidy separators, unmark. */
-function queryStatements(target: string, names: readonly string[], start: "^" | "\\?"): string[] {
-  const mark = "\u00a7";
-  const sep = start === "^" ? "(^|[&;])" : "([?&;])";
+const MARK = "\u00a7";
+
+/**
+ * Keeps the allow-listed parameters of a query string (url.query). Every
+ * pattern starts with a literal (`&`, the sentinel) or is anchored, so Go's
+ * regexp jumps from separator to separator instead of trying every position
+ * (replace_pattern matches once, then replaces: two scans per statement).
+ * `;` separates pairs as `&` does and becomes `&`; a leading `&` makes every
+ * pair start with one; kept pairs are marked with a sentinel the input
+ * cannot contain (it is stripped first), unmarked pairs dropped, separators
+ * tidied, the mark removed.
+ */
+function queryStringStatements(target: string, names: readonly string[]): string[] {
   const alternatives = names.map(escapeRegex).join("|");
   return [
-    replace(target, { pattern: mark, replacement: "" }),
-    replace(target, { pattern: `${sep}((?:${alternatives})=)`, replacement: `\${1}${mark}\${2}` }),
-    replace(target, { pattern: `${sep}[^${mark}&;][^&;]*`, replacement: "${1}" }),
-    replace(target, { pattern: "[&;]{2,}", replacement: "&" }),
-    replace(target, { pattern: start === "^" ? "^[&;]+|[&;]+$" : "\\?[&;]+|[?&;]+$", replacement: start === "^" ? "" : "?" }),
-    replace(target, { pattern: "[?]$", replacement: "" }),
-    replace(target, { pattern: mark, replacement: "" }),
+    replace(target, { pattern: MARK, replacement: "" }),
+    replace(target, { pattern: ";", replacement: "&" }),
+    `set(${target}, Concat(["&", ${target}], ""))`,
+    replace(target, { pattern: `&((?:${alternatives})=)`, replacement: `&${MARK}\${1}` }),
+    replace(target, { pattern: `&[^${MARK}&][^&]*`, replacement: "&" }),
+    replace(target, { pattern: "&&+", replacement: "&" }),
+    replace(target, { pattern: "^&", replacement: "" }),
+    replace(target, { pattern: "&$", replacement: "" }),
+    replace(target, { pattern: MARK, replacement: "" }),
   ];
 }
 
-function sqlStatements(target: string, guard: (test: string) => string): string[] {
+/** Keeps the allow-listed parameters of the query in a URL (url.full): as queryStringStatements, for the part after `?`. */
+function urlQueryStatements(target: string, names: readonly string[]): string[] {
+  const alternatives = names.map(escapeRegex).join("|");
+  return [
+    replace(target, { pattern: MARK, replacement: "" }),
+    replace(target, { pattern: `([?&;])((?:${alternatives})=)`, replacement: `\${1}${MARK}\${2}` }),
+    replace(target, { pattern: `([?&;])[^${MARK}&;][^&;]*`, replacement: "${1}" }),
+    replace(target, { pattern: "[&;]{2,}", replacement: "&" }),
+    replace(target, { pattern: "\\?[&;]+|[?&;]+$", replacement: "?" }),
+    replace(target, { pattern: "[?]$", replacement: "" }),
+    replace(target, { pattern: MARK, replacement: "" }),
+  ];
+}
+
+/**
+ * SQL literals replaced. A guard runs only where it is cheaper than the
+ * pattern's own first scan (replace_pattern matches before it replaces): the
+ * literal `$`, `'`, `--` and `/*` tests are, a digit class is not.
+ */
+function sqlStatements(target: string, guard: (test?: string) => string | null): string[] {
   const { dollarQuoted, quoted, comment, numberAtStart, number } = SQL_LITERALS;
   return [
     replace(target, dollarQuoted, guard(isMatch(target, "\\$"))),
     replace(target, quoted, guard(isMatch(target, "'"))),
     replace(target, comment, guard(anyMatch(target, SQL_COMMENT_GUARD))),
-    replace(target, numberAtStart, guard(isMatch(target, SQL_NUMBER_AT_START_GUARD))),
-    replace(target, number, guard(isMatch(target, SQL_NUMBER_GUARD))),
+    replace(target, numberAtStart, guard()),
+    replace(target, number, guard()),
   ];
 }
 
@@ -212,19 +243,21 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
   const present = `${a} != nil`;
   const group = (statements: string[], extra?: string): StatementGroup[] => [{ context: ctx, conditions: [extra ? `${present} and ${extra}` : present], statements }];
   const del = (condition: string) => `delete_key(${ctx}.attributes, ${q(key)}) where ${condition}`;
-  const mustBeString = del(`not IsString(${a})`);
+  // A shape check and the string check are one statement: `or` stops at a non-string.
+  const notString = `not IsString(${a})`;
+  const mustBeString = del(notString);
   const suspect = isMatch(a, SUSPECT);
   const guarded = (pattern: string, guard = suspect) => patterns(a, pattern).replace(/ where .*$/, ` where ${guard}`);
   const range = NUMBER_RANGES[kind];
   switch (kind) {
     case "id":
-      return group([mustBeString, del(`not ${isMatch(a, key === "order.id" ? lists.idFormats.orderId : lists.idFormats.userId)}`)]);
+      return group([del(`${notString} or not ${isMatch(a, key === "order.id" ? lists.idFormats.orderId : lists.idFormats.userId)}`)]);
     case "method":
       return group([`set(${a}, "_OTHER") where not ${isMatch(a, HTTP_METHOD)}`]);
     case "token":
-      return group([mustBeString, del(`not ${isMatch(a, TOKEN_SHAPE)}`), guarded(STRICT_PATTERN)]);
+      return group([del(`${notString} or not ${isMatch(a, TOKEN_SHAPE)}`), guarded(STRICT_PATTERN)]);
     case "version":
-      return group([mustBeString, del(`not ${isMatch(a, VERSION_SHAPE)}`)]);
+      return group([del(`${notString} or not ${isMatch(a, VERSION_SHAPE)}`)]);
     case "statusCode":
     case "port":
     case "count":
@@ -248,7 +281,7 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
       const safe = isMatch(a, safeQuery(lists.queryParameters.map(escapeRegex).join("|")));
       return [
         ...group([mustBeString]),
-        ...group([...queryStatements(a, lists.queryParameters, "^"), guarded(STRICT_PATTERN, `${suspect} and not ${safe}`)], `not ${safe}`),
+        ...group([...queryStringStatements(a, lists.queryParameters), guarded(STRICT_PATTERN, `${suspect} and not ${safe}`)], `not ${safe}`),
       ];
     }
     case "url": {
@@ -257,13 +290,13 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
         mustBeString,
         replace(a, { pattern: "#[\\s\\S]*$", replacement: "" }, isMatch(a, "#")),
         replace(a, { pattern: "^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/?#]*@", replacement: "${1}" }, isMatch(a, "@")),
-        ...queryStatements(a, lists.queryParameters, "\\?").map((st) => st.replace(/ where .*$/, ` where ${hasQuery}`)),
+        ...urlQueryStatements(a, lists.queryParameters).map((st) => st.replace(/ where .*$/, ` where ${hasQuery}`)),
         guarded(URL_PATTERN),
       ]);
     }
     case "sql":
       // Literals first: a literal e-mail then no longer trips the guard of the slow patterns.
-      return group([mustBeString, ...sqlStatements(a, (g) => g), guarded(STRICT_PATTERN, anyMatch(a, SQL_SUSPECT))]);
+      return group([mustBeString, ...sqlStatements(a, (g) => g ?? null), guarded(STRICT_PATTERN, anyMatch(a, SQL_SUSPECT))]);
     case "stacktrace": {
       const s = STACKTRACE;
       return group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)]);
@@ -296,17 +329,77 @@ function spanNameGroups(): StatementGroup[] {
   const isDb = `${attr("span", "db.system.name")} != nil`;
   return [
     { context: "span", conditions: [`${method} != nil`], statements: [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`] },
+    // SQL rules on a database span's name, only where it has a character some literal needs (most names have none).
+    { context: "span", conditions: [`${method} == nil and ${isDb} and ${isMatch("span.name", SQL_LITERAL_CHARACTER)}`], statements: sqlStatements("span.name", (g) => g ?? null) },
     {
       context: "span",
       conditions: [`${method} == nil`],
       statements: [
-        ...sqlStatements("span.name", (g) => `${isDb} and ${g}`),
         patterns("span.name", STRICT_PATTERN).replace(/ where .*$/, ` where ${isMatch("span.name", SUSPECT)}`),
         replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}\${1}` }, isMatch("span.name", NAME_GUARD)),
       ],
     },
     { context: "span", conditions: [`span.status.message != ""`], statements: [`set(span.status.message, ${q(REDACTED)})`] },
   ];
+}
+
+/** A statement's body and its `where` clause (the first ` where ` outside a string literal). */
+function splitWhere(statement: string): { body: string; where?: string } {
+  let quoted = false;
+  for (let i = 0; i < statement.length; i++) {
+    const c = statement[i];
+    if (quoted && c === "\\") i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && statement.startsWith(" where ", i)) return { body: statement.slice(0, i), where: statement.slice(i + 7) };
+  }
+  return { body: statement };
+}
+
+/** The statement, run only where `condition` also holds. */
+export function withCondition(statement: string, condition: string): string {
+  const { body, where } = splitWhere(statement);
+  return where ? `${body} where ${condition} and (${where})` : `${body} where ${condition}`;
+}
+
+const PRESENCE_TEST = /^span\.attributes\["[^"\\]+"\] != nil$/;
+
+/** Groups as the statements of one group: each statement keeps its group's condition (a presence test). */
+function inlined(groups: readonly StatementGroup[]): string[] {
+  return groups.flatMap((g) => g.statements.map((st) => withCondition(st, g.conditions![0])));
+}
+
+/**
+ * Groups as one group: it runs where one of their conditions (presence
+ * tests) holds, each statement keeping its own. Groups whose condition is
+ * more than a presence test (url.query's safe shape, a regex) stay apart, so
+ * that their condition is evaluated once.
+ */
+function merged(groups: readonly StatementGroup[], conditions: (members: StatementGroup[]) => string[]): StatementGroup[] {
+  const presenceOnly = groups.filter((g) => g.conditions?.length === 1 && PRESENCE_TEST.test(g.conditions[0]));
+  const apart = groups.filter((g) => !presenceOnly.includes(g));
+  if (presenceOnly.length <= 1) return [...presenceOnly, ...apart];
+  return [{ context: "span", conditions: conditions(presenceOnly), statements: inlined(presenceOnly) }, ...apart];
+}
+
+/**
+ * The span checks. The transform processor walks every span once per group
+ * (a transform context and the group's condition), so one group per kept key
+ * made every span pay for every key. A family's checks (HTTP, database,
+ * messaging) are one group that runs only where the family's anchor is
+ * present: the allow-list processor has already deleted a family's attributes
+ * from spans without the anchor, so there the checks could do nothing. The
+ * other keys are grouped by their first name segment (`exception.*`,
+ * `network.*`): one group per segment, run where one of its keys is present.
+ */
+function spanCheckGroups(list: AllowList, checks: (ctx: OttlContext, list: AllowList) => StatementGroup[]): StatementGroup[] {
+  const members = (test: (k: string) => boolean): AllowList => Object.fromEntries(Object.entries(list).filter(([k]) => test(k)));
+  const segment = (k: string) => k.split(".")[0];
+  const others = members((k) => !FAMILIES.some((f) => f.members(k)));
+  const common = [...new Set(Object.keys(others).map(segment))]
+    .sort()
+    .flatMap((seg) => merged(checks("span", members((k) => k in others && segment(k) === seg)), (gs) => gs.map((g) => g.conditions![0])));
+  const families = FAMILIES.flatMap((f) => merged(checks("span", members(f.members)), () => [`${attr("span", f.anchor)} != nil`]));
+  return [...common, ...families];
 }
 
 /** Statements of the value-checking processor. */
@@ -321,7 +414,7 @@ export function scrubStatementGroups(lists: EffectiveAllowLists): StatementGroup
   return [
     ...checks("resource", lists.resource),
     ...checks("scope", lists.scope),
-    ...checks("span", lists.span),
+    ...spanCheckGroups(lists.span, checks),
     ...spanNameGroups(),
     { context: "spanevent", statements: [`set(spanevent.name, ${q(REDACTED)}) where ${eventNameCondition}`] },
     ...checks("spanevent", lists.spanevent),

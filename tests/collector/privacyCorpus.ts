@@ -455,6 +455,20 @@ keep("legit-stacktrace-frames", { at: "event", index: 0, key: "exception.stacktr
 keep("legit-status-empty", { at: "status" }, "", () => undefined);
 keep("legit-sql-literals-replaced", span("db.query.text"), "SELECT count(*) FROM customer_contacts WHERE email = ? OR loyalty_points > ?", onSpan("db.query.text", "SELECT count(*) FROM customer_contacts WHERE email = 'a@b.ru' OR loyalty_points > 1500"), "SPAN_KIND_CLIENT");
 keep("legit-query-personal-dropped", span("url.query"), "source=e2e", onSpan("url.query", "email=ivan%40mail.ru&source=e2e"));
+// The query filter's edge cases (render/scrubbing.ts queryStringStatements): separators, empty and nameless pairs,
+// names that only start like an allowed one, case, the filter's own sentinel in the input.
+const QUERY_FILTER: [string, string, string][] = [
+  ["semicolons", "page=1;sort=asc;email=ivan%40mail.ru", "page=1&sort=asc"],
+  ["empty-pairs", "page=2&&sort=asc&email=a%40b.ru&", "page=2&sort=asc"],
+  ["nameless-pair", "=ivan%40mail.ru&page=2", "page=2"],
+  ["pair-without-value", "ivan.petrov%40mail.ru&page=2", "page=2"],
+  ["name-prefix", "pagex=79123456789&page=3&sorting=ivan", "page=3"],
+  ["name-case", "Page=ivan%40mail.ru&page=2", "page=2"],
+  ["sentinel-in-input", "\u00a7email=ivan%40mail.ru&page=2&\u00a7phone=79123456789", "page=2"],
+  ["nothing-allowed", "email=ivan%40mail.ru&phone=79123456789", ""],
+  ["long-allowed-value", "status=new&sort=created_at_desc_then_id&email=ivan%40mail.ru", "status=new&sort=created_at_desc_then_id"],
+];
+QUERY_FILTER.forEach(([name, query, kept]) => keep(`legit-query-filter-${name}`, span("url.query"), kept, onSpan("url.query", query)));
 
 const LEGIT_2: [string, Value, SpanKind?][] = [
   ["error.type", "500"],
