@@ -34,7 +34,7 @@ import { Supervisor } from "../harness/supervisor";
 import { ERROR_SHARE, ORDER_SHARE, SPANS_PER_TRACE } from "./load";
 import { bareSetup, GATEWAY, localTiers, measure, ONLY, RATE, ROUNDS, SAMPLER, Setup, twoTierSetup, WARMUP_S, WINDOW_S } from "./measure";
 import { machineDescription } from "./procStats";
-import { headlineText, interleavedHeadline } from "./headline";
+import { HEADLINE_ROUNDS, headlineText, interleavedHeadline } from "./headline";
 import { ratio, table, VariantResult } from "./report";
 import { OtlpSink } from "./sink";
 
@@ -101,8 +101,8 @@ async function main(): Promise<void> {
       if (ONLY && !ONLY.test(setup.id)) continue;
       results.push(await measure(setup, supervisor, pki, sink));
     }
-    // The headline pairs: baseline, prod and dev back to back (headline.ts), unless BENCH_ONLY picked rows.
-    const pairSetup = (make: () => Promise<Setup>) => async () => measure({ ...(await make()), rounds: 1 }, supervisor, pki, sink);
+    // The headline: prod and dev, each between two baseline runs (headline.ts), unless BENCH_ONLY picked rows.
+    const pairSetup = (make: () => Promise<Setup>) => async () => measure({ ...(await make()), rounds: HEADLINE_ROUNDS }, supervisor, pki, sink);
     const headlines = ONLY
       ? { ratios: {} }
       : await interleavedHeadline(pairSetup(() => twoTierSetup("prod", "baseline", pki, sinkPort, runDir)), {
