@@ -174,7 +174,7 @@ function replace(target: string, p: { pattern: string; replacement: string }, gu
 const isMatch = (target: string, pattern: string) => `IsMatch(${target}, ${q(pattern)})`;
 /** Any of the patterns, each its own IsMatch (see the guards in personalDataPatterns.ts). */
 const anyMatch = (target: string, patterns: readonly string[]) => `(${patterns.map((p) => isMatch(target, p)).join(" or ")})`;
-const patterns = (target: string, pattern: string) => replace(target, { pattern, replacement: PATTERN_REPLACEMENT });
+const patterns = (target: string, pattern: string, guard?: string) => replace(target, { pattern, replacement: PATTERN_REPLACEMENT }, guard);
 
 const MARK = "\u00a7";
 
@@ -203,33 +203,34 @@ function queryStringStatements(target: string, names: readonly string[]): string
   ];
 }
 
-/** Keeps the allow-listed parameters of the query in a URL (url.full): as queryStringStatements, for the part after `?`. */
-function urlQueryStatements(target: string, names: readonly string[]): string[] {
+/** Keeps the allow-listed parameters of the query in a URL (url.full), where `guard` holds: as queryStringStatements, for the part after `?`. */
+function urlQueryStatements(target: string, names: readonly string[], guard: string): string[] {
   const alternatives = names.map(escapeRegex).join("|");
   return [
-    replace(target, { pattern: MARK, replacement: "" }),
-    replace(target, { pattern: `([?&;])((?:${alternatives})=)`, replacement: `\${1}${MARK}\${2}` }),
-    replace(target, { pattern: `([?&;])[^${MARK}&;][^&;]*`, replacement: "${1}" }),
-    replace(target, { pattern: "[&;]{2,}", replacement: "&" }),
-    replace(target, { pattern: "\\?[&;]+|[?&;]+$", replacement: "?" }),
-    replace(target, { pattern: "[?]$", replacement: "" }),
-    replace(target, { pattern: MARK, replacement: "" }),
+    replace(target, { pattern: MARK, replacement: "" }, guard),
+    replace(target, { pattern: `([?&;])((?:${alternatives})=)`, replacement: `\${1}${MARK}\${2}` }, guard),
+    replace(target, { pattern: `([?&;])[^${MARK}&;][^&;]*`, replacement: "${1}" }, guard),
+    replace(target, { pattern: "[&;]{2,}", replacement: "&" }, guard),
+    replace(target, { pattern: "\\?[&;]+|[?&;]+$", replacement: "?" }, guard),
+    replace(target, { pattern: "[?]$", replacement: "" }, guard),
+    replace(target, { pattern: MARK, replacement: "" }, guard),
   ];
 }
 
 /**
- * SQL literals replaced. A guard runs only where it is cheaper than the
- * pattern's own first scan (replace_pattern matches before it replaces): the
- * literal `$`, `'`, `--` and `/*` tests are, a digit class is not.
+ * SQL literals replaced, inside a group that runs only where `target` is
+ * present. A guard runs only where it is cheaper than the pattern's own first
+ * scan (replace_pattern matches before it replaces): the literal `$`, `'`,
+ * `--` and `/*` tests are, a digit class is not.
  */
-function sqlStatements(target: string, guard: (test?: string) => string | null): string[] {
+function sqlStatements(target: string): string[] {
   const { dollarQuoted, quoted, comment, numberAtStart, number } = SQL_LITERALS;
   return [
-    replace(target, dollarQuoted, guard(isMatch(target, "\\$"))),
-    replace(target, quoted, guard(isMatch(target, "'"))),
-    replace(target, comment, guard(anyMatch(target, SQL_COMMENT_GUARD))),
-    replace(target, numberAtStart, guard()),
-    replace(target, number, guard()),
+    replace(target, dollarQuoted, isMatch(target, "\\$")),
+    replace(target, quoted, isMatch(target, "'")),
+    replace(target, comment, anyMatch(target, SQL_COMMENT_GUARD)),
+    replace(target, numberAtStart, null),
+    replace(target, number, null),
   ];
 }
 
@@ -247,7 +248,7 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
   const notString = `not IsString(${a})`;
   const mustBeString = del(notString);
   const suspect = isMatch(a, SUSPECT);
-  const guarded = (pattern: string, guard = suspect) => patterns(a, pattern).replace(/ where .*$/, ` where ${guard}`);
+  const guarded = (pattern: string, guard = suspect) => patterns(a, pattern, guard);
   const range = NUMBER_RANGES[kind];
   switch (kind) {
     case "id":
@@ -290,13 +291,13 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
         mustBeString,
         replace(a, { pattern: "#[\\s\\S]*$", replacement: "" }, isMatch(a, "#")),
         replace(a, { pattern: "^([A-Za-z][A-Za-z0-9+.\\-]*://)[^/?#]*@", replacement: "${1}" }, isMatch(a, "@")),
-        ...urlQueryStatements(a, lists.queryParameters).map((st) => st.replace(/ where .*$/, ` where ${hasQuery}`)),
+        ...urlQueryStatements(a, lists.queryParameters, hasQuery),
         guarded(URL_PATTERN),
       ]);
     }
     case "sql":
       // Literals first: a literal e-mail then no longer trips the guard of the slow patterns.
-      return group([mustBeString, ...sqlStatements(a, (g) => g ?? null), guarded(STRICT_PATTERN, anyMatch(a, SQL_SUSPECT))]);
+      return group([mustBeString, ...sqlStatements(a), guarded(STRICT_PATTERN, anyMatch(a, SQL_SUSPECT))]);
     case "stacktrace": {
       const s = STACKTRACE;
       return group([mustBeString, ...[s.strip, s.markFrames, s.markTypes, s.redactOthers, s.unmark].map((p) => replace(a, p)), patterns(a, STRICT_PATTERN)]);
@@ -330,12 +331,12 @@ function spanNameGroups(): StatementGroup[] {
   return [
     { context: "span", conditions: [`${method} != nil`], statements: [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`] },
     // SQL rules on a database span's name, only where it has a character some literal needs (most names have none).
-    { context: "span", conditions: [`${method} == nil and ${isDb} and ${isMatch("span.name", SQL_LITERAL_CHARACTER)}`], statements: sqlStatements("span.name", (g) => g ?? null) },
+    { context: "span", conditions: [`${method} == nil and ${isDb} and ${isMatch("span.name", SQL_LITERAL_CHARACTER)}`], statements: sqlStatements("span.name") },
     {
       context: "span",
       conditions: [`${method} == nil`],
       statements: [
-        patterns("span.name", STRICT_PATTERN).replace(/ where .*$/, ` where ${isMatch("span.name", SUSPECT)}`),
+        patterns("span.name", STRICT_PATTERN, isMatch("span.name", SUSPECT)),
         replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}\${1}` }, isMatch("span.name", NAME_GUARD)),
       ],
     },

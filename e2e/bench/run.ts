@@ -16,9 +16,9 @@
  * Prints a markdown table (min / median of the rounds), peak memory (VmHWM),
  * the machine's load, and the headline ratio prod / fair baseline.
  * The headline ratios come from BENCH_HEADLINE_PAIRS (default 3) extra
- * back-to-back measurements of the baseline and each full pipeline
+ * passes in which each full pipeline is measured between two baseline runs
  * (headline.ts); the table's rows are the sweep above.
- * BENCH_ONLY=<regex> restricts the variants by id (experiments; no headline pairs).
+ * BENCH_ONLY=<regex> restricts the variants by id (experiments; no headline runs).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -102,12 +102,12 @@ async function main(): Promise<void> {
       results.push(await measure(setup, supervisor, pki, sink));
     }
     // The headline: prod and dev, each between two baseline runs (headline.ts), unless BENCH_ONLY picked rows.
-    const pairSetup = (make: () => Promise<Setup>) => async () => measure({ ...(await make()), rounds: HEADLINE_ROUNDS }, supervisor, pki, sink);
+    const headlineRun = (make: () => Promise<Setup>) => async () => measure({ ...(await make()), rounds: HEADLINE_ROUNDS }, supervisor, pki, sink);
     const headlines = ONLY
       ? { ratios: {} }
-      : await interleavedHeadline(pairSetup(() => twoTierSetup("prod", "baseline", pki, sinkPort, runDir)), {
-          prod: pairSetup(() => twoTierSetup("prod", "prod", pki, sinkPort, runDir)),
-          dev: pairSetup(() => twoTierSetup("dev", "dev", pki, sinkPort, runDir)),
+      : await interleavedHeadline(headlineRun(() => twoTierSetup("prod", "baseline", pki, sinkPort, runDir)), {
+          prod: headlineRun(() => twoTierSetup("prod", "prod", pki, sinkPort, runDir)),
+          dev: headlineRun(() => twoTierSetup("dev", "dev", pki, sinkPort, runDir)),
         });
     const loadAfter = loadAverage();
     const find = (id: string) => results.find((r) => r.id === id);
