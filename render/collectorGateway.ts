@@ -14,6 +14,7 @@ import {
   memoryLimiterConfig,
   mutualTlsClient,
   mutualTlsServer,
+  ottlString,
   renderCollectorYaml,
   TlsFiles,
   TlsMinVersion,
@@ -96,8 +97,19 @@ function transformConfig(groups: (StatementGroup & { readonly conditions?: reado
   };
 }
 
+const HEALTH_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
+
+/**
+ * One anchored IsMatch per path attribute, the paths as one alternation: three
+ * lookups per server span instead of one comparison per path and attribute
+ * (R7: 21 comparisons cost 0.3 us per span more, measured offline with the
+ * v0.148.0 filter processor). IsMatch of an absent attribute is false.
+ */
 export function healthSpanConditions(paths: readonly string[]): string[] {
-  return PATH_ATTRIBUTES.flatMap((attribute) => paths.map((path) => `span.attributes[${JSON.stringify(attribute)}] == ${JSON.stringify(path)}`));
+  const bad = paths.filter((p) => !HEALTH_PATH.test(p));
+  if (paths.length === 0 || bad.length > 0) throw new Error(`health paths must be one or more absolute paths of A-Z a-z 0-9 . _ ~ / -; got ${JSON.stringify(paths)}`);
+  const anyPath = `^(?:${paths.map((p) => p.replace(/\./g, "\\.")).join("|")})$`;
+  return PATH_ATTRIBUTES.map((attribute) => `IsMatch(span.attributes[${ottlString(attribute)}], ${ottlString(anyPath)})`);
 }
 
 /**
@@ -139,7 +151,7 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
       [c.memoryLimiter]: memoryLimiterConfig(options.memory),
       ...semconvProcessors(),
       // Probes and scrapes arrive as SERVER spans; checking the kind first spares every other span the path comparisons (R7, docs/e2e.md).
-      [c.dropHealth]: { error_mode: "ignore", trace_conditions: [`span.kind == SPAN_KIND_SERVER and (${healthSpanConditions(options.healthPaths ?? HEALTH_PATHS).join(" or ")})`] },
+      [c.dropHealth]: { error_mode: "ignore", trace_conditions: [escapeConfmap(`span.kind == SPAN_KIND_SERVER and (${healthSpanConditions(options.healthPaths ?? HEALTH_PATHS).join(" or ")})`)] },
       [c.dropLinks]: { error_mode: "ignore", trace_conditions: [SPAN_WITH_LINKS_CONDITION] },
       [c.allowList]: transformConfig(scrubbing.allowList),
       [c.scrub]: transformConfig(scrubbing.scrub),
