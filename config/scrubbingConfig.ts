@@ -7,6 +7,7 @@
  */
 import { NEVER_HEADERS, NEVER_KEY_WORDS } from "../render/attributeAllowList";
 import { ScrubbingOptions } from "../render/scrubbing";
+import { SEMCONV_OLD_NAMES, SEMCONV_RENAMES } from "../render/semconv";
 import { FieldReader } from "./fields";
 
 const LIST_FIELDS = ["spanAttributes", "eventAttributes", "resourceAttributes", "scopeAttributes", "requestHeaders", "responseHeaders", "queryParameters", "eventNames"] as const;
@@ -36,6 +37,10 @@ function itemProblem(field: ListField, item: string): string | undefined {
   if (field === "eventNames") return EVENT_NAME.test(item) ? undefined : "is not an event name (letters first, at most 64 of A-Z a-z 0-9 _ . : - and spaces)";
   if (field === "queryParameters" && !QUERY_PARAMETER.test(item)) return "is not a query parameter name";
   if (field !== "queryParameters" && !ATTRIBUTE_KEY.test(item)) return "is not a lowercase dotted attribute key";
+  if (field === "spanAttributes" && SEMCONV_OLD_NAMES.has(item)) {
+    const current = SEMCONV_RENAMES.filter((r) => r.from === item).map((r) => r.to);
+    return `is a deprecated semantic-convention name the gateway renames or drops${current.length ? `; add ${current.join(" or ")} instead` : ""}`;
+  }
   return namesPersonalData(item) ? "names personal data or a secret (R12): such keys are never admitted" : undefined;
 }
 

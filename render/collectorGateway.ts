@@ -19,7 +19,7 @@ import {
   TlsFiles,
   TlsMinVersion,
 } from "./collectorCommon";
-import { ScrubbingOptions, scrubbingProcessors, StatementGroup } from "./scrubbing";
+import { effectiveAllowLists, ScrubbingOptions, scrubbingProcessors, StatementGroup } from "./scrubbing";
 import { semconvProcessors } from "./semconv";
 import { COLLECTOR_JOBS, SELF_METRICS_COMPONENTS, selfMetricsFilter, SelfMetricsPush, selfMetricsTelemetry } from "./collectorSelfMetrics";
 import { SPAN_METRICS_COMPONENTS, spanMetricsConfig, SpanMetricsOptions } from "./spanMetrics";
@@ -149,7 +149,8 @@ export function renderCollectorGateway(options: CollectorGatewayOptions): string
     },
     processors: {
       [c.memoryLimiter]: memoryLimiterConfig(options.memory),
-      ...semconvProcessors(),
+      // Old names are left to the allow-list processor, which deletes every key it does not keep.
+      ...semconvProcessors(Object.keys(effectiveAllowLists(options.scrubbing).span)),
       // Probes and scrapes arrive as SERVER spans; checking the kind first spares every other span the path comparisons (R7, docs/e2e.md).
       [c.dropHealth]: { error_mode: "ignore", trace_conditions: [escapeConfmap(`span.kind == SPAN_KIND_SERVER and (${healthSpanConditions(options.healthPaths ?? HEALTH_PATHS).join(" or ")})`)] },
       [c.dropLinks]: { error_mode: "ignore", trace_conditions: [SPAN_WITH_LINKS_CONDITION] },

@@ -5,7 +5,7 @@
  */
 import { healthSpanConditions, renderCollectorGateway } from "../../render/collectorGateway";
 import { tailSamplingSizing } from "../../render/collectorSampler";
-import { AttributesProcessorConfig, SEMCONV_RENAMES } from "../../render/semconv";
+import { AttributesProcessorConfig, SEMCONV_RENAMES, semconvProcessors } from "../../render/semconv";
 import { runGatewayProcessors } from "./gatewaySim";
 import { SimSpan } from "./ottlSim";
 import { Config, DEFAULT_SAMPLING, gateway, gatewayOptions, pipelineProblems, sampler, TEST_TLS, tlsBlocks, walk } from "./support";
@@ -124,7 +124,7 @@ describe("gateway", () => {
     expect(normalised(span("SPAN_KIND_CONSUMER", { "messaging.system": "rabbitmq", "messaging.operation": "process" }))).toEqual({ "messaging.system": "rabbitmq", "messaging.operation.type": "process" });
   });
 
-  it("renames in attributes processors before the filters: insert from the old name, then delete it; kind-dependent renames only behind their span kinds", () => {
+  it("renames in attributes processors before the filters: insert from the old name, which the allow-list then deletes; kind-dependent renames only behind their span kinds", () => {
     const traces = g.service.pipelines.traces.processors as string[];
     const semconv = traces.filter((p) => p.startsWith("attributes/semconv"));
     expect(traces.slice(1, 1 + semconv.length)).toEqual(semconv);
@@ -133,14 +133,23 @@ describe("gateway", () => {
     for (const p of processors) {
       expect(Object.keys(p).sort()).toEqual(p.include ? ["actions", "include"] : ["actions"]);
       for (const a of p.actions) expect(["insert", "delete", "update"]).toContain(a.action);
-      // Each insert is followed by the delete of its source.
-      p.actions.forEach((a, i) => a.action === "insert" && expect(p.actions[i + 1]).toEqual({ key: a.from_attribute, action: "delete" }));
+      // No deletes: the allow-list keeps none of the old names, so keep_keys drops them.
+      expect(p.actions.filter((a) => a.action === "delete")).toEqual([]);
     }
+    const allowList = (g.processors["transform/allowlist"].trace_statements as { context: string; statements: string[] }[]).find((s) => s.context === "span")!.statements[0];
+    for (const r of SEMCONV_RENAMES) expect(allowList).not.toContain(`"${r.from}"`);
     const byFrom = (from: string) => processors.find((p) => p.actions.some((a) => a.action === "insert" && a.from_attribute === from))!;
     expect(byFrom("net.peer.name").include?.span_kinds).toEqual(["SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER", "SPAN_KIND_INTERNAL"]);
     expect(byFrom("net.host.name").include?.span_kinds).toEqual(["SPAN_KIND_SERVER"]);
     expect(byFrom("db.statement").include).toBeUndefined();
     expect(processors.flatMap((p) => p.actions).filter((a) => a.action === "insert")).toHaveLength(SEMCONV_RENAMES.length);
+  });
+
+  it("still deletes an old name itself where the allow-list would keep it", () => {
+    const actions = semconvProcessors(["db.statement", "messaging.temp_destination"])["attributes/semconv"].actions;
+    expect(actions).toContainEqual({ key: "db.statement", action: "delete" });
+    expect(actions).toContainEqual({ key: "messaging.temp_destination", action: "delete" });
+    expect(actions.filter((a) => a.action === "delete")).toHaveLength(2);
   });
 
   it("compresses the in-cluster hop to the samplers with snappy (cheap), not left uncompressed", () => {
