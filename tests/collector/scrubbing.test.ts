@@ -3,7 +3,7 @@
  * rendered YAML, run in the OTTL simulator). The corpus-level proof is
  * privacyCorpus.test.ts here and e2e/privacyCorpus.test.ts in the binary.
  */
-import { EVENT_ATTRIBUTES, REQUEST_HEADERS, RESOURCE_ATTRIBUTES, RESPONSE_HEADERS, SPAN_ATTRIBUTES } from "../../render/attributeAllowList";
+import { EVENT_ATTRIBUTES, QUERY_PARAMETERS, REQUEST_HEADERS, RESOURCE_ATTRIBUTES, RESPONSE_HEADERS, SPAN_ATTRIBUTES } from "../../render/attributeAllowList";
 import { GATEWAY_COMPONENTS } from "../../render/collectorGateway";
 import { REDACTED, withCondition } from "../../render/scrubbing";
 import { runGatewayProcessors } from "./gatewaySim";
@@ -54,6 +54,20 @@ describe("cost structure (issue 15: the transform processor walks every span onc
     expect(spanGroups.length).toBeLessThanOrEqual(16);
     const anchors = ["http.request.method", "db.system.name", "messaging.system"].map((k) => `span.attributes[${JSON.stringify(k)}] != nil`);
     for (const anchor of anchors) expect(spanGroups.filter((g) => g.conditions?.[0] === anchor && g.statements.length > 5)).toHaveLength(1);
+  });
+
+  it("filters a query string to its allow-listed pairs like a plain reference filter, on generated queries", () => {
+    // Reference: pairs split at & and ;, kept when they start with an allow-listed name and "=", joined by &.
+    const names = new Set<string>(QUERY_PARAMETERS);
+    const reference = (q: string) => q.replace(/\u00a7/g, "").split(/[&;]/).filter((p) => names.has(p.split("=")[0]) && p.includes("=")).join("&");
+    const atoms = ["page", "pag", "pages", "v", "vv", "ms", "order", "orders", "email", "x", "=", "&", ";", "\u00a7", "2", "a_b", "==", "&&", "per_page", "per", "qty", "PAGE", "-", "."];
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let i = 0; i < 3000; i++) {
+      const q = Array.from({ length: next(8) + 1 }, () => atoms[next(atoms.length)]).join("");
+      const trace: SimTrace = { resource: {}, spans: [{ name: "GET", kind: "SPAN_KIND_SERVER", statusMessage: "", attributes: { "http.request.method": "GET", "url.query": q }, events: [] }] };
+      expect([q, runGatewayProcessors(config, trace).spans[0].attributes["url.query"]]).toEqual([q, reference(q)]);
+    }
   });
 
   it("runs a family's checks only with its anchor, which the allow-list requires for the family's attributes", () => {
