@@ -324,13 +324,18 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
   }
 }
 
-/** HTTP span names are rebuilt as method + route (or the method alone); other names are checked by patterns (and SQL rules on database spans). */
-function spanNameGroups(): StatementGroup[] {
+/** HTTP span names are rebuilt as method + route (or the method alone), at the end of the HTTP group (after the route's checks). */
+function httpSpanNameStatements(): string[] {
   const method = attr("span", "http.request.method");
   const route = attr("span", "http.route");
+  return [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`];
+}
+
+/** Other span names are checked by patterns (and SQL rules on database spans). */
+function spanNameGroups(): StatementGroup[] {
+  const method = attr("span", "http.request.method");
   const isDb = `${attr("span", "db.system.name")} != nil`;
   return [
-    { context: "span", conditions: [`${method} != nil`], statements: [`set(span.name, Concat([${method}, ${route}], " ")) where ${route} != nil`, `set(span.name, ${method}) where ${route} == nil`] },
     // SQL rules on a database span's name, only where it has a character some literal needs (most names have none).
     { context: "span", conditions: [`${method} == nil and ${isDb} and ${isMatch("span.name", SQL_LITERAL_CHARACTER)}`], statements: sqlStatements("span.name") },
     {
@@ -339,11 +344,14 @@ function spanNameGroups(): StatementGroup[] {
       statements: [
         patterns("span.name", STRICT_PATTERN, isMatch("span.name", SUSPECT)),
         replace("span.name", { pattern: NAME_IN_SPAN_NAME, replacement: ` ${REDACTED}\${1}` }, isMatch("span.name", NAME_GUARD)),
+        STATUS_MESSAGE_STATEMENT,
       ],
     },
-    { context: "span", conditions: [`span.status.message != ""`], statements: [`set(span.status.message, ${q(REDACTED)})`] },
   ];
 }
+
+/** Status messages are free text: redacted whole. In the HTTP group and in the group of spans without a method, so every span once, in no group of its own. */
+const STATUS_MESSAGE_STATEMENT = `set(span.status.message, ${q(REDACTED)}) where span.status.message != ""`;
 
 /** A statement's body and its `where` clause (the first ` where ` outside a string literal). */
 function splitWhere(statement: string): { body: string; where?: string } {
@@ -393,14 +401,21 @@ function merged(groups: readonly StatementGroup[], conditions: (members: Stateme
  * other keys are grouped by their first name segment (`exception.*`,
  * `network.*`): one group per segment, run where one of its keys is present.
  */
-function spanCheckGroups(list: AllowList, checks: (ctx: OttlContext, list: AllowList) => StatementGroup[]): StatementGroup[] {
+function spanCheckGroups(list: AllowList, checks: (ctx: OttlContext, list: AllowList) => StatementGroup[], lastInFamily: Record<string, string[]>): StatementGroup[] {
   const members = (test: (k: string) => boolean): AllowList => Object.fromEntries(Object.entries(list).filter(([k]) => test(k)));
   const segment = (k: string) => k.split(".")[0];
   const others = members((k) => !FAMILIES.some((f) => f.members(k)));
   const common = [...new Set(Object.keys(others).map(segment))]
     .sort()
     .flatMap((seg) => merged(checks("span", members((k) => k in others && segment(k) === seg)), (gs) => gs.map((g) => g.conditions![0])));
-  const families = FAMILIES.flatMap((f) => merged(checks("span", members(f.members)), () => [`${attr("span", f.anchor)} != nil`]));
+  const families = FAMILIES.flatMap((f) => {
+    const condition = `${attr("span", f.anchor)} != nil`;
+    const [first, ...rest] = merged(checks("span", members(f.members)), () => [condition]);
+    const extra = lastInFamily[f.anchor] ?? [];
+    // Statements that need the family's checks done run last in its group (one group less per span).
+    if (first && first.conditions?.length === 1 && first.conditions[0] === condition) return [{ ...first, statements: [...first.statements, ...extra] }, ...rest];
+    return [...(first ? [first] : []), ...rest, ...(extra.length ? [{ context: "span" as const, conditions: [condition], statements: extra }] : [])];
+  });
   return [...common, ...families];
 }
 
@@ -416,7 +431,7 @@ export function scrubStatementGroups(lists: EffectiveAllowLists): StatementGroup
   return [
     ...checks("resource", lists.resource),
     ...checks("scope", lists.scope),
-    ...spanCheckGroups(lists.span, checks),
+    ...spanCheckGroups(lists.span, checks, { "http.request.method": [...httpSpanNameStatements(), STATUS_MESSAGE_STATEMENT] }),
     ...spanNameGroups(),
     { context: "spanevent", statements: [`set(spanevent.name, ${q(REDACTED)}) where ${eventNameCondition}`] },
     ...checks("spanevent", lists.spanevent),
