@@ -104,6 +104,8 @@ export const STACKTRACE = {
 export const HTTP_METHOD = "^(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|QUERY|_OTHER)$";
 /** `token` values: identifier-like, starting with a letter, no spaces, at most 128 characters; or a code of up to 5 digits (error.type "500", SQLSTATE "23505"). */
 export const TOKEN_SHAPE = "^(?:[A-Za-z_][A-Za-z0-9_.:$/\\-]{0,127}|[0-9]{1,5})$";
+/** A token of TOKEN_SHAPE without a digit: no character a pattern needs (see SUSPECT), so one regex passes the common case. */
+export const PLAIN_TOKEN = "^[A-Za-z_][A-Za-z_.:$/\\-]{0,127}$";
 /** `version` values: 1 to 3 dotted numbers of at most 3 digits (four would be an IPv4 address). */
 export const VERSION_SHAPE = "^\\d{1,3}(?:\\.\\d{1,3}){0,2}$";
 

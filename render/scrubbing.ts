@@ -45,6 +45,7 @@ import {
   NAME_GUARD,
   NAME_IN_SPAN_NAME,
   PATTERN_REPLACEMENT,
+  PLAIN_TOKEN,
   REDACTED,
   SAFE_HEADER_LIST,
   safeQuery,
@@ -257,7 +258,9 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
     case "method":
       return group([`set(${a}, "_OTHER") where not ${isMatch(a, HTTP_METHOD)}`]);
     case "token":
-      return group([del(`${notString} or not ${isMatch(a, TOKEN_SHAPE)}`), guarded(STRICT_PATTERN)]);
+      // One statement, one regex for a plain token; a token with digits must have the shape and match no pattern, or goes whole
+      // (a pattern hit means the value is no enumerated token; redacting part of it kept nothing useful).
+      return group([del(`${notString} or (not ${isMatch(a, PLAIN_TOKEN)} and (not ${isMatch(a, TOKEN_SHAPE)} or ${isMatch(a, STRICT_PATTERN)}))`)]);
     case "version":
       return group([del(`${notString} or not ${isMatch(a, VERSION_SHAPE)}`)]);
     case "statusCode":

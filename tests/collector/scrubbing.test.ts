@@ -5,6 +5,7 @@
  */
 import { EVENT_ATTRIBUTES, QUERY_PARAMETERS, REQUEST_HEADERS, RESOURCE_ATTRIBUTES, RESPONSE_HEADERS, SPAN_ATTRIBUTES } from "../../render/attributeAllowList";
 import { GATEWAY_COMPONENTS } from "../../render/collectorGateway";
+import { PLAIN_TOKEN, SUSPECT } from "../../render/personalDataPatterns";
 import { REDACTED, withCondition } from "../../render/scrubbing";
 import { runGatewayProcessors } from "./gatewaySim";
 import { SimTrace } from "./ottlSim";
@@ -61,6 +62,21 @@ describe("cost structure (issue 15: the transform processor walks every span onc
     // The status message: once in the HTTP group, once in the group of spans without a method, in no group of its own.
     const status = spanGroups.filter((g) => g.statements.some((st) => st.startsWith("set(span.status.message")));
     expect(status.map((g) => g.conditions)).toEqual([[anchors[0]], ['span.attributes["http.request.method"] == nil']]);
+  });
+
+  it("passes a plain token with one regex: PLAIN_TOKEN admits no character a pattern needs; other tokens need the shape and no pattern hit", () => {
+    // Go syntax to JavaScript: \x{hhhh} escapes become \u{hhhh} (u flag).
+    const js = (go: string) => new RegExp(go.replace(/\\x\{([0-9A-Fa-f]+)\}/g, "\\u{$1}"), "u");
+    const plain = js(PLAIN_TOKEN);
+    const suspect = js(SUSPECT);
+    for (let c = 0x20; c < 0x3100; c++) {
+      const ch = String.fromCodePoint(c);
+      if (plain.test(`a${ch}`)) expect([ch, suspect.test(ch)]).toEqual([ch, false]);
+    }
+    const kept = (value: string) =>
+      runGatewayProcessors(config, { resource: {}, spans: [{ name: "q", kind: "SPAN_KIND_CLIENT", statusMessage: "", attributes: { "db.system.name": value }, events: [] }] }).spans[0].attributes["db.system.name"];
+    for (const v of ["postgresql", "other_sql", "a.b-c:d/e$f", "mysql8", "23505"]) expect(kept(v)).toBe(v);
+    for (const v of ["db79123456789", "host:10.30.64.17", "pg 1", "Иван", "ivan@mail.ru", "1a"]) expect(kept(v)).toBeUndefined();
   });
 
   it("filters a query string to its allow-listed pairs like a plain reference filter, on generated queries", () => {
