@@ -152,10 +152,12 @@ export function allowListStatementGroups(lists: EffectiveAllowLists): StatementG
     {
       context: "span",
       statements: [
-        keep("span", lists.span),
         // A family's attributes stay only with its anchor (required by the semantic conventions), so the
-        // scrub processor's checks of a family run only on spans of that family.
+        // scrub processor's checks of a family run only on spans of that family. Each list below is the
+        // allow-list without one family: a span runs the lists of the anchors it lacks, so it keeps the
+        // allow-listed keys of the families it has (one pass per span less than the whole list first, R7).
         ...FAMILIES.map((f) => `${keep("span", without(lists.span, f.members))} where ${attr("span", f.anchor)} == nil`),
+        `${keep("span", lists.span)} where ${FAMILIES.map((f) => `${attr("span", f.anchor)} != nil`).join(" and ")}`,
         // On SERVER spans the peer is the caller (the customer's address).
         ...["network.peer.address", "network.peer.port"].map((k) => `delete_key(span.attributes, ${q(k)}) where span.kind == SPAN_KIND_SERVER`),
         `set(span.trace_state, "") where span.trace_state != ""`,

@@ -8,17 +8,18 @@ import { GATEWAY_COMPONENTS } from "../../render/collectorGateway";
 import { PLAIN_TOKEN, SUSPECT } from "../../render/personalDataPatterns";
 import { REDACTED, withCondition } from "../../render/scrubbing";
 import { runGatewayProcessors } from "./gatewaySim";
-import { SimTrace } from "./ottlSim";
+import { applyGroups, SimGroup, SimTrace } from "./ottlSim";
 import { Config, gateway } from "./support";
 
 const config = gateway();
 type Groups = { context: string; conditions?: string[]; statements: string[] }[];
 const groups = (c: Config, id: string) => c.processors[id].trace_statements as Groups;
+/** Every key some keep_keys of the context keeps (span: the lists without one family each, and the whole list where every anchor is present). */
 const keepKeys = (c: Config, context: string) => {
-  const statement = groups(c, GATEWAY_COMPONENTS.allowList).find((g) => g.context === context)?.statements[0] ?? "";
-  const m = /^keep_keys\(\w+\.attributes, \[(.*)\]\)$/.exec(statement);
-  if (!m) throw new Error(`no keep_keys in ${context}: ${statement}`);
-  return m[1] ? (JSON.parse(`[${m[1]}]`) as string[]) : [];
+  const statements = groups(c, GATEWAY_COMPONENTS.allowList).find((g) => g.context === context)?.statements ?? [];
+  const lists = statements.map((st) => /^keep_keys\(\w+\.attributes, \[(.*)\]\)(?: where .*)?$/.exec(st)).filter((m) => m !== null);
+  if (lists.length === 0) throw new Error(`no keep_keys in ${context}: ${statements.join("; ")}`);
+  return [...new Set(lists.flatMap((m) => (m[1] ? (JSON.parse(`[${m[1]}]`) as string[]) : [])))].sort();
 };
 const scrubStatements = (c: Config) => groups(c, GATEWAY_COMPONENTS.scrub).flatMap((g) => g.statements);
 
@@ -91,6 +92,24 @@ describe("cost structure (issue 15: the transform processor walks every span onc
       const trace: SimTrace = { resource: {}, spans: [{ name: "GET", kind: "SPAN_KIND_SERVER", statusMessage: "", attributes: { "http.request.method": "GET", "url.query": q }, events: [] }] };
       expect([q, runGatewayProcessors(config, trace).spans[0].attributes["url.query"]]).toEqual([q, reference(q)]);
     }
+  });
+
+  it("keeps a family's allow-listed keys only on spans with its anchor, and every allow-listed key with all anchors", () => {
+    // Plus keys no list keeps, under each family's prefix and none.
+    const attributes = Object.fromEntries([...Object.keys(SPAN_ATTRIBUTES), "customer.email", "http.client_ip", "db.user", "messaging.client_id"].map((k) => [k, "x"]));
+    const kept = (anchors: string[]) => {
+      const a = { ...attributes };
+      for (const anchor of ["http.request.method", "db.system.name", "messaging.system"]) if (!anchors.includes(anchor)) delete a[anchor];
+      const trace: SimTrace = { resource: {}, spans: [{ name: "s", kind: "SPAN_KIND_INTERNAL", statusMessage: "", attributes: a, events: [] }] };
+      applyGroups(groups(config, GATEWAY_COMPONENTS.allowList) as SimGroup[], trace);
+      return Object.keys(trace.spans[0].attributes).sort();
+    };
+    const family = (k: string) => (k.startsWith("http.") || k.startsWith("url.") ? "http" : k.startsWith("db.") ? "db" : k.startsWith("messaging.") ? "messaging" : "other");
+    const expected = (families: string[]) => Object.keys(SPAN_ATTRIBUTES).filter((k) => families.includes(family(k))).sort();
+    expect(kept(["http.request.method", "db.system.name", "messaging.system"])).toEqual(expected(["http", "db", "messaging", "other"]));
+    expect(kept(["db.system.name"])).toEqual(expected(["db", "other"]));
+    expect(kept(["http.request.method", "messaging.system"])).toEqual(expected(["http", "messaging", "other"]));
+    expect(kept([])).toEqual(expected(["other"]));
   });
 
   it("runs a family's checks only with its anchor, which the allow-list requires for the family's attributes", () => {
