@@ -70,6 +70,11 @@ export function healthCheckExtension(endpoint: string, tls: TlsFiles, minVersion
   return { endpoint, path: "/", tls: { cert_file: tls.certFile, key_file: tls.keyFile, min_version: minVersion } };
 }
 
+/** `text` as a literal in a regular expression (RE2 and JavaScript alike). */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** An OTTL string literal: OTTL unquotes Go-style, and every JSON escape is a valid Go escape. */
 export function ottlString(value: string): string {
   return JSON.stringify(value);

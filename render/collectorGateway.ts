@@ -9,6 +9,7 @@
  */
 import {
   escapeConfmap,
+  escapeRegex,
   healthCheckExtension,
   MemoryLimits,
   memoryLimiterConfig,
@@ -108,7 +109,7 @@ const HEALTH_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
 export function healthSpanConditions(paths: readonly string[]): string[] {
   const bad = paths.filter((p) => !HEALTH_PATH.test(p));
   if (paths.length === 0 || bad.length > 0) throw new Error(`health paths must be one or more absolute paths of A-Z a-z 0-9 . _ ~ / -; got ${JSON.stringify(paths)}`);
-  const anyPath = `^(?:${paths.map((p) => p.replace(/\./g, "\\.")).join("|")})$`;
+  const anyPath = `^(?:${paths.map(escapeRegex).join("|")})$`;
   return PATH_ATTRIBUTES.map((attribute) => `IsMatch(span.attributes[${ottlString(attribute)}], ${ottlString(anyPath)})`);
 }
 

@@ -24,7 +24,7 @@
  * rendered file): keep_keys, delete_key, set, replace_pattern,
  * replace_all_patterns, Concat, IsMatch, IsString, IsList, IsInt, IsBool.
  */
-import { ottlString as q } from "./collectorCommon";
+import { escapeRegex, ottlString as q } from "./collectorCommon";
 import {
   AllowList,
   AttributeKind,
@@ -127,10 +127,6 @@ export function effectiveAllowLists(options: ScrubbingOptions = {}): EffectiveAl
     eventNames: [...new Set([...EVENT_NAMES, ...(options.eventNames ?? [])])],
     idFormats: { orderId: options.orderIdPattern ?? ID_FORMATS.orderId, userId: options.userIdPattern ?? ID_FORMATS.userId },
   };
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 const attr = (ctx: OttlContext, key: string) => `${ctx}.attributes[${q(key)}]`;
@@ -329,6 +325,9 @@ export function valueGroups(ctx: OttlContext, key: string, kind: AttributeKind, 
   }
 }
 
+/** Status messages are free text: redacted whole. In the HTTP group and in the group of spans without a method, so every span once, in no group of its own. */
+const STATUS_MESSAGE_STATEMENT = `set(span.status.message, ${q(REDACTED)}) where span.status.message != ""`;
+
 /** HTTP span names are rebuilt as method + route (or the method alone), at the end of the HTTP group (after the route's checks). */
 function httpSpanNameStatements(): string[] {
   const method = attr("span", "http.request.method");
@@ -354,9 +353,6 @@ function spanNameGroups(): StatementGroup[] {
     },
   ];
 }
-
-/** Status messages are free text: redacted whole. In the HTTP group and in the group of spans without a method, so every span once, in no group of its own. */
-const STATUS_MESSAGE_STATEMENT = `set(span.status.message, ${q(REDACTED)}) where span.status.message != ""`;
 
 /** A statement's body and its `where` clause (the first ` where ` outside a string literal). */
 function splitWhere(statement: string): { body: string; where?: string } {
@@ -385,15 +381,16 @@ function inlined(groups: readonly StatementGroup[]): string[] {
 
 /**
  * Groups as one group: it runs where one of their conditions (presence
- * tests) holds, each statement keeping its own. Groups whose condition is
- * more than a presence test (url.query's safe shape, a regex) stay apart, so
- * that their condition is evaluated once.
+ * tests) holds, each statement keeping its own, then `last` (statements that
+ * need the members' checks done). Groups whose condition is more than a
+ * presence test (url.query's safe shape, a regex) stay apart, so that their
+ * condition is evaluated once.
  */
-function merged(groups: readonly StatementGroup[], conditions: (members: StatementGroup[]) => string[]): StatementGroup[] {
+function merged(groups: readonly StatementGroup[], conditions: (members: StatementGroup[]) => string[], last: readonly string[] = []): StatementGroup[] {
   const presenceOnly = groups.filter((g) => g.conditions?.length === 1 && PRESENCE_TEST.test(g.conditions[0]));
   const apart = groups.filter((g) => !presenceOnly.includes(g));
-  if (presenceOnly.length <= 1) return [...presenceOnly, ...apart];
-  return [{ context: "span", conditions: conditions(presenceOnly), statements: inlined(presenceOnly) }, ...apart];
+  if (presenceOnly.length <= 1 && last.length === 0) return [...presenceOnly, ...apart];
+  return [{ context: "span", conditions: conditions(presenceOnly), statements: [...inlined(presenceOnly), ...last] }, ...apart];
 }
 
 /**
@@ -413,14 +410,8 @@ function spanCheckGroups(list: AllowList, checks: (ctx: OttlContext, list: Allow
   const common = [...new Set(Object.keys(others).map(segment))]
     .sort()
     .flatMap((seg) => merged(checks("span", members((k) => k in others && segment(k) === seg)), (gs) => gs.map((g) => g.conditions![0])));
-  const families = FAMILIES.flatMap((f) => {
-    const condition = `${attr("span", f.anchor)} != nil`;
-    const [first, ...rest] = merged(checks("span", members(f.members)), () => [condition]);
-    const extra = lastInFamily[f.anchor] ?? [];
-    // Statements that need the family's checks done run last in its group (one group less per span).
-    if (first && first.conditions?.length === 1 && first.conditions[0] === condition) return [{ ...first, statements: [...first.statements, ...extra] }, ...rest];
-    return [...(first ? [first] : []), ...rest, ...(extra.length ? [{ context: "span" as const, conditions: [condition], statements: extra }] : [])];
-  });
+  // Statements that need a family's checks done run last in its group (one group less per span).
+  const families = FAMILIES.flatMap((f) => merged(checks("span", members(f.members)), () => [`${attr("span", f.anchor)} != nil`], lastInFamily[f.anchor]));
   return [...common, ...families];
 }
 
